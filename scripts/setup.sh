@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Shared set-up for run.sh and test.sh: install the Debian packages that are
+# missing, then configure and build into build/ (BUILD_DIR overrides).
+# Usage: scripts/setup.sh [--for-tests]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BUILD_DIR:-$root/build}
+
+packages=(cmake g++ make ninja-build pkg-config
+          libpoco-dev libyaml-cpp-dev libboost-dev)
+if [[ ${1:-} == --for-tests ]]; then
+  packages+=(googletest libgtest-dev libgmock-dev)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  command=(apt-get install -y --no-install-recommends "${missing[@]}")
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "streamgate: missing packages: ${missing[*]}" >&2
+    echo "install them as root, then run this script again:" >&2
+    echo "  apt-get update && ${command[*]}" >&2
+    exit 1
+  fi
+  echo "streamgate: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${command[@]}"
+fi
+
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
