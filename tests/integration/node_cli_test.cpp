@@ -32,12 +32,14 @@ TEST(NodeCliTest, UnknownOptionIsAUsageError) {
 }
 
 TEST(NodeCliTest, ValidatesTheShippedConfig) {
-  const auto result = runStreamgate({"--validate-config", "--config", kDefaultConfig, "--node-id", "cli-check"});
+  const auto result =
+      runStreamgate({"--validate-config", "--config", kDefaultConfig, "--node-id", "cli-check"});
   EXPECT_EQ(result.exitCode, 0) << result.errors;
   EXPECT_NE(result.output.find(kDefaultConfig + ": ok"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("node.id        cli-check"), std::string::npos) << result.output;
   for (const char* capability : {"session_store", "message_bus", "lock_provider", "stream_store"}) {
-    EXPECT_NE(result.output.find(std::string(capability) + std::string(15 - std::strlen(capability), ' ') + "memory"),
+    EXPECT_NE(result.output.find(std::string(capability) + std::string(15 - std::strlen(capability), ' ') +
+                                 "memory"),
               std::string::npos)
         << capability << " in\n"
         << result.output;
@@ -54,7 +56,8 @@ TEST(NodeCliTest, UnknownKeyFailsWithOneLineNamingFileAndKey) {
 TEST(NodeCliTest, MissingConfigFileIsNamed) {
   const auto result = runStreamgate({"--validate-config", "--config", "/nonexistent/sg.yaml"});
   EXPECT_NE(result.exitCode, 0);
-  EXPECT_EQ(result.errors, "streamgate: /nonexistent/sg.yaml: cannot open config file: No such file or directory\n");
+  EXPECT_EQ(result.errors,
+            "streamgate: /nonexistent/sg.yaml: cannot open config file: No such file or directory\n");
 }
 
 TEST(NodeCliTest, MissingPluginFileFailsWithOneLineNamingIt) {
@@ -62,13 +65,15 @@ TEST(NodeCliTest, MissingPluginFileFailsWithOneLineNamingIt) {
   const auto result = runStreamgate({"--validate-config", "--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_EQ(lineCount(result.errors), 1u) << result.errors;
-  EXPECT_NE(result.errors.find(config.string() + ": plugin 'nosuch': plugin "), std::string::npos) << result.errors;
+  EXPECT_NE(result.errors.find(config.string() + ": plugin 'nosuch': plugin "), std::string::npos)
+      << result.errors;
   EXPECT_NE(result.errors.find("/libstreamgate_nosuch.so: no such file"), std::string::npos) << result.errors;
 }
 
 TEST(NodeCliTest, PluginLackingTheCapabilityFailsWithOneLine) {
-  const auto config = writeTempFile("lacking.yaml", "plugins:\n  load: [" + kTestPlugins +
-                                                        "/libstreamgate_failing.so]\nbackends:\n  session_store: failing\n");
+  const auto config =
+      writeTempFile("lacking.yaml", "plugins:\n  load: [" + kTestPlugins +
+                                        "/libstreamgate_failing.so]\nbackends:\n  session_store: failing\n");
   const auto result = runStreamgate({"--validate-config", "--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_EQ(result.errors, "streamgate: " + config.string() +
@@ -89,8 +94,8 @@ TEST(NodeCliTest, ServesHealthAndStopsCleanlyOnSigterm) {
 
 TEST(NodeCliTest, PortInUseFailsWithoutHanging) {
   Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
-  const auto config = writeTempFile("port-taken.yaml", "server:\n  listen: 127.0.0.1:" +
-                                                           std::to_string(taken.address().port()) + "\n");
+  const auto config = writeTempFile(
+      "port-taken.yaml", "server:\n  listen: 127.0.0.1:" + std::to_string(taken.address().port()) + "\n");
   const auto result = runStreamgate({"--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_NE(result.errors.find("cannot listen on 127.0.0.1:" + std::to_string(taken.address().port())),

@@ -43,7 +43,8 @@ TEST(BackendSetTest, MissingPluginFileIsNamed) {
   const auto settings = settingsFor("backends:\n  lock_provider: nope\n");
   PluginRegistry registry;
   EXPECT_EQ(loadPlugins(settings, registry).message(),
-            "test.yaml: plugin 'nope': plugin " + kPlugins + "/libstreamgate_nope.so: no such file (check plugins.dir)");
+            "test.yaml: plugin 'nope': plugin " + kPlugins +
+                "/libstreamgate_nope.so: no such file (check plugins.dir)");
 }
 
 TEST(BackendSetTest, CapabilityNotProvidedSaysWhichPluginsDo) {
@@ -61,8 +62,9 @@ TEST(BackendSetTest, DuplicatePluginNameInLoadList) {
   PluginRegistry registry;
   const auto status = loadPlugins(settings, registry);
   EXPECT_EQ(status.code(), Code::kConflict);
-  EXPECT_EQ(status.message().rfind("test.yaml: plugins.load: plugin " + kTestPlugins + "/libstreamgate_twin_b.so: "
-                                   "name 'twin' is already taken",
+  EXPECT_EQ(status.message().rfind("test.yaml: plugins.load: plugin " + kTestPlugins +
+                                       "/libstreamgate_twin_b.so: "
+                                       "name 'twin' is already taken",
                                    0),
             0u)
       << status.message();

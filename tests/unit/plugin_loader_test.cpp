@@ -12,7 +12,9 @@ namespace {
 const std::filesystem::path kTestPlugins = STREAMGATE_TEST_PLUGIN_DIR;
 const std::filesystem::path kPlugins = STREAMGATE_PLUGIN_DIR;
 
-std::filesystem::path testPlugin(const std::string& name) { return kTestPlugins / ("libstreamgate_" + name + ".so"); }
+std::filesystem::path testPlugin(const std::string& name) {
+  return kTestPlugins / ("libstreamgate_" + name + ".so");
+}
 
 std::string openError(const std::filesystem::path& path) {
   auto library = PluginLibrary::open(path);
@@ -57,13 +59,15 @@ TEST(PluginLoaderTest, LibraryWithoutEntrySymbolIsRefused) {
 TEST(PluginLoaderTest, AbiMajorMismatchIsRefused) {
   const auto path = testPlugin("wrong_abi");
   EXPECT_EQ(openError(path),
-            "plugin " + path.string() + ": ABI major version 999, host needs 1 (rebuild the plugin against this SDK)");
+            "plugin " + path.string() +
+                ": ABI major version 999, host needs 1 (rebuild the plugin against this SDK)");
 }
 
 TEST(PluginLoaderTest, BuildSignatureMismatchIsRefused) {
   const auto path = testPlugin("wrong_signature");
-  EXPECT_EQ(openError(path), "plugin " + path.string() + ": build signature 'gcc-4,cxx11abi=0' differs from the host's '" +
-                                 STREAMGATE_BUILD_SIGNATURE + "' (rebuild the plugin with the host's toolchain)");
+  EXPECT_EQ(openError(path),
+            "plugin " + path.string() + ": build signature 'gcc-4,cxx11abi=0' differs from the host's '" +
+                STREAMGATE_BUILD_SIGNATURE + "' (rebuild the plugin with the host's toolchain)");
 }
 
 TEST(PluginLoaderTest, FailingFactoryIsAnErrorNamingTheFile) {
@@ -82,7 +86,8 @@ TEST(PluginLoaderTest, ExceptionInFactoryBecomesAnError) {
   auto backend = (*library)->create(testContext(), PluginConfig{"{}", "plugins.throwing"});
   ASSERT_FALSE(backend.hasValue());
   EXPECT_EQ(backend.error().code(), Code::kInternal);
-  EXPECT_NE(backend.error().message().find("unexpected exception: connection refused by test"), std::string::npos);
+  EXPECT_NE(backend.error().message().find("unexpected exception: connection refused by test"),
+            std::string::npos);
 }
 
 TEST(PluginLoaderTest, PluginValidatesItsOwnSection) {
@@ -97,16 +102,16 @@ TEST(PluginRegistryTest, DuplicateNameIsRefusedNamingBothFiles) {
   ASSERT_TRUE(registry.load(testPlugin("twin_a")).isOk());
   const auto status = registry.load(testPlugin("twin_b"));
   EXPECT_EQ(status.code(), Code::kConflict);
-  EXPECT_EQ(status.message(), "plugin " + testPlugin("twin_b").string() + ": name 'twin' is already taken by " +
-                                  testPlugin("twin_a").string());
+  EXPECT_EQ(status.message(), "plugin " + testPlugin("twin_b").string() +
+                                  ": name 'twin' is already taken by " + testPlugin("twin_a").string());
   EXPECT_EQ(registry.find("twin")->path(), testPlugin("twin_a"));
 }
 
 TEST(PluginRegistryTest, LoadByNameChecksTheName) {
   PluginRegistry registry;
   const auto status = registry.loadByName(kTestPlugins, "misnamed");
-  EXPECT_EQ(status.message(),
-            "plugin " + testPlugin("misnamed").string() + ": calls itself 'somebody_else', expected 'misnamed'");
+  EXPECT_EQ(status.message(), "plugin " + testPlugin("misnamed").string() +
+                                  ": calls itself 'somebody_else', expected 'misnamed'");
   EXPECT_EQ(registry.find("misnamed"), nullptr);
   EXPECT_EQ(registry.find("somebody_else"), nullptr);
 }
@@ -137,14 +142,15 @@ TEST(PluginLifetimeTest, ObjectsKeepTheirLibraryLoaded) {
     auto backend = (*library)->create(testContext(), PluginConfig{"{}", "plugins.memory"});
     ASSERT_TRUE(backend.hasValue()) << backend.status().toString();
     store = (*backend)->streamStore();
-    subscription = (*backend)->messageBus()->subscribe("channel", [](std::string_view, std::string_view) {},
-                                                       [](Status) {});
+    subscription = (*backend)->messageBus()->subscribe(
+        "channel", [](std::string_view, std::string_view) {}, [](Status) {});
   }
   EXPECT_TRUE(isLoaded(path));
 
   // Still callable: its code is mapped.
   Expected<std::int64_t> appended = Status(Code::kInternal, "not called");
-  store->append(AppendRequest{{"s", "m"}, 0, {"hello"}, 1}, [&](Expected<std::int64_t> result) { appended = result; });
+  store->append(AppendRequest{{"s", "m"}, 0, {"hello"}, 1},
+                [&](Expected<std::int64_t> result) { appended = result; });
   ASSERT_TRUE(appended.hasValue()) << appended.status().toString();
   EXPECT_EQ(*appended, 1);
 

@@ -89,7 +89,8 @@ TEST(SettingsLoaderTest, ListenForms) {
 TEST(SettingsLoaderTest, EnvironmentSubstitution) {
   ::setenv("SG_TEST_PORT", "8123", 1);
   ::unsetenv("SG_TEST_MISSING");
-  const auto settings = parseOk("node: {id: '${SG_TEST_MISSING:-fallback-id}'}\nserver: {listen: ':${SG_TEST_PORT}'}");
+  const auto settings =
+      parseOk("node: {id: '${SG_TEST_MISSING:-fallback-id}'}\nserver: {listen: ':${SG_TEST_PORT}'}");
   EXPECT_EQ(settings.node.id, "fallback-id");
   EXPECT_EQ(settings.server.port, 8123);
 }
@@ -117,7 +118,8 @@ TEST(SettingsLoaderTest, ErrorsNameFileAndKey) {
   EXPECT_EQ(parseError("server: {listen: ':1', threads: 2}"), "test.yaml: server.threads: unknown key");
   EXPECT_EQ(parseError("server: {io_threads: lots}"),
             "test.yaml: server.io_threads: expected an integer, got \"lots\"");
-  EXPECT_EQ(parseError("backends: {session_store: ''}"), "test.yaml: backends.session_store: must name a plugin");
+  EXPECT_EQ(parseError("backends: {session_store: ''}"),
+            "test.yaml: backends.session_store: must name a plugin");
   EXPECT_EQ(parseError("backends: {queue: redis}"), "test.yaml: backends.queue: unknown key");
   EXPECT_EQ(parseError("log: {level: loud}"),
             "test.yaml: log.level: unknown level \"loud\" (none, fatal, critical, error, warning, notice, "

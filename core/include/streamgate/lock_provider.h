@@ -27,7 +27,7 @@ namespace streamgate {
 
 struct Lease {
   std::string name;
-  std::string token;          // opaque owner token, unique per acquire
+  std::string token;               // opaque owner token, unique per acquire
   std::uint64_t fencingToken = 0;  // monotonic per name, starts at 1
   Clock::time_point expiresAt;     // local estimate; the backend's view is authoritative
 };
@@ -36,8 +36,7 @@ class LockProvider {
  public:
   virtual ~LockProvider() = default;
 
-  virtual void acquire(const std::string& name, std::chrono::milliseconds ttl,
-                       Callback<Lease> done) = 0;
+  virtual void acquire(const std::string& name, std::chrono::milliseconds ttl, Callback<Lease> done) = 0;
 
   // Extends the lease to now + ttl. The result carries the new expiry; the
   // fencing token stays the same.

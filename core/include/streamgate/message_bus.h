@@ -11,9 +11,11 @@
 // subscription they are never invoked concurrently. Once the Subscription handle
 // is destroyed the handler is not invoked again; destruction waits for a running
 // invocation on another thread to return (destroying the handle from inside its
-// own handler is allowed).
+// own handler is allowed). The host never drops its last reference to a bus
+// from inside one of that bus's handlers.
 // Errors:
-//   publish   kUnavailable / kTimeout  not sent, or not known to be persisted
+//   publish   kInvalidArgument  empty channel
+//             kUnavailable / kTimeout  not sent, or not known to be persisted
 //   subscribe kInvalidArgument  empty channel; kUnavailable  not subscribed yet
 #pragma once
 

@@ -50,9 +50,10 @@
 
 // Everything that must agree for C++ types (std::string, std::function,
 // std::shared_ptr) to cross the boundary safely.
-#define STREAMGATE_BUILD_SIGNATURE                                                          \
+#define STREAMGATE_BUILD_SIGNATURE                                                                   \
   STREAMGATE_COMPILER_ID ";c++" STREAMGATE_STRINGIFY(__cplusplus) ";cxx11abi=" STREAMGATE_STRINGIFY( \
-      _GLIBCXX_USE_CXX11_ABI) ";ptr=" STREAMGATE_STRINGIFY(__SIZEOF_POINTER__) ";sdk=" STREAMGATE_SDK_VERSION
+      _GLIBCXX_USE_CXX11_ABI) ";ptr=" STREAMGATE_STRINGIFY(__SIZEOF_POINTER__) ";sdk"                \
+                                                                               "=" STREAMGATE_SDK_VERSION
 
 // The exported alias every plugin defines with STREAMGATE_PLUGIN_ENTRY.
 #define STREAMGATE_PLUGIN_ENTRY_SYMBOL "streamgate_plugin"
@@ -103,7 +104,7 @@ struct PluginDescriptor {
   const char* buildSignature;
 
   // Valid only when the header matches the host's.
-  const char* name;         // config name, e.g. "redis"; the file is libstreamgate_<name>.so
+  const char* name;  // config name, e.g. "redis"; the file is libstreamgate_<name>.so
   const char* version;
   std::uint32_t capabilities;  // Capability bits
   // Checks the section without side effects (no connections).
@@ -112,6 +113,10 @@ struct PluginDescriptor {
   Expected<std::shared_ptr<Backend>> (*create)(const PluginContext& context,
                                                const PluginConfig& config) noexcept;
 };
+
+// The function STREAMGATE_PLUGIN_ENTRY exports: returns a descriptor with
+// static storage duration.
+using PluginEntry = const PluginDescriptor*();
 
 // Runs body, turning any escaping exception into kInternal: the usual wrapper
 // for descriptor functions and interface methods.

@@ -48,8 +48,7 @@ class SessionStore {
   // Heartbeat: the node (and everything it registered) stays alive for ttl.
   // Registering a connection for a node that never touched is allowed; the
   // node then counts as dead until its first touch.
-  virtual void touchNode(const std::string& nodeId, std::chrono::milliseconds ttl,
-                         StatusCallback done) = 0;
+  virtual void touchNode(const std::string& nodeId, std::chrono::milliseconds ttl, StatusCallback done) = 0;
 
   // Registering an already registered connectionId replaces its record.
   virtual void registerConnection(const ConnectionInfo& connection, StatusCallback done) = 0;
@@ -74,9 +73,9 @@ class SessionStore {
   virtual void removeSubscription(const std::string& connectionId, const std::string& sessionId,
                                   StatusCallback done) = 0;
 
-  // Connections subscribed to the session, any node, in no particular order.
-  virtual void subscribers(const std::string& sessionId,
-                           Callback<std::vector<ConnectionInfo>> done) = 0;
+  // Connections subscribed to the session, any node, in no particular order;
+  // empty when there are none.
+  virtual void subscribers(const std::string& sessionId, Callback<std::vector<ConnectionInfo>> done) = 0;
 
   // Removes every record of nodes whose heartbeat expired.
   virtual void sweep(Callback<SweepResult> done) = 0;

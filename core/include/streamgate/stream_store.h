@@ -12,14 +12,17 @@
 //   - an index above the next one is kGap (the message names the expected index);
 //   - appending after a terminal state is kFinished (identical re-sends still
 //     succeed);
-//   - a batch is validated whole before any of it is written.
+//   - a batch is validated whole before any of it is written; a refused
+//     append or finish changes nothing (not even the fencing floor).
+// Fencing tokens come from LockProvider leases and start at 1; 0 is lower than
+// any of them.
 // Streams expire `stream_ttl` after their last write; a finished stream expires
 // `completed_ttl` after it finished. Both are the plugin's config keys.
 //
 // Thread-safety: all methods may be called from any thread concurrently.
 // Blocking: never; completion per callback.h.
-// Errors beyond the above: kNotFound (read of an unknown or expired stream), kInvalidArgument (empty ids, negative index, bad terminal),
-// kUnavailable / kTimeout (backend trouble; an append's outcome is unknown and
+// Errors beyond the above: kNotFound (read of an unknown or expired stream), kInvalidArgument (empty ids,
+// negative index, bad terminal), kUnavailable / kTimeout (backend trouble; an append's outcome is unknown and
 // the producer retries the same index, which is safe).
 #pragma once
 
@@ -72,8 +75,8 @@ struct AppendRequest {
 // stream stands now.
 struct StreamSlice {
   std::vector<Chunk> chunks;
-  std::int64_t nextIndex = 0;          // number of chunks stored so far
-  std::optional<Terminal> terminal;    // set once the stream ended
+  std::int64_t nextIndex = 0;        // number of chunks stored so far
+  std::optional<Terminal> terminal;  // set once the stream ended
 };
 
 class StreamStore {
@@ -83,9 +86,9 @@ class StreamStore {
   // On success yields the stream's next index after the append.
   virtual void append(const AppendRequest& request, Callback<std::int64_t> done) = 0;
 
-  // Records the terminal state. kComplete and kInterrupted/kCancelled take
-  // totalChunks from the stream (the given value must match for kComplete,
-  // else kConflict). Finishing again with the same kind is a no-op success; a
+  // Records the terminal state. totalChunks is taken from the stream; for
+  // kComplete the given value must match it, else kConflict. kFailed needs a
+  // non-empty code. Finishing again with the same kind is a no-op success; a
   // different kind is kFinished. Fenced like append. Finishing a stream that
   // has no chunks yet creates it (an empty answer, a failure before the first
   // chunk).

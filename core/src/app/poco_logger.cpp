@@ -7,10 +7,14 @@ namespace {
 
 Poco::Message::Priority priorityOf(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return Poco::Message::PRIO_DEBUG;
-    case LogLevel::kInfo: return Poco::Message::PRIO_INFORMATION;
-    case LogLevel::kWarning: return Poco::Message::PRIO_WARNING;
-    case LogLevel::kError: return Poco::Message::PRIO_ERROR;
+    case LogLevel::kDebug:
+      return Poco::Message::PRIO_DEBUG;
+    case LogLevel::kInfo:
+      return Poco::Message::PRIO_INFORMATION;
+    case LogLevel::kWarning:
+      return Poco::Message::PRIO_WARNING;
+    case LogLevel::kError:
+      return Poco::Message::PRIO_ERROR;
   }
   return Poco::Message::PRIO_INFORMATION;
 }

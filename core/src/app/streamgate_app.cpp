@@ -128,7 +128,9 @@ int StreamgateApp::serve(const Settings& settings) {
 
   HttpRoutes routes;
   const std::string nodeId = settings.node.id;
-  routes["/health"] = [nodeId] { return HttpReply{200, "application/json", R"({"status":"ok","nodeId":")" + nodeId + "\"}"}; };
+  routes["/health"] = [nodeId] {
+    return HttpReply{200, "application/json", R"({"status":"ok","nodeId":")" + nodeId + "\"}"};
+  };
   HttpServer http(settings.server, std::move(routes));
   try {
     http.start();
@@ -136,9 +138,10 @@ int StreamgateApp::serve(const Settings& settings) {
     log.fatal("cannot listen on %s:%hu: %s", settings.server.host, settings.server.port, error.displayText());
     return EXIT_IOERR;
   }
-  log.information("node %s listening on %s:%hu (session_store=%s message_bus=%s lock_provider=%s stream_store=%s)",
-                  settings.node.id, settings.server.host, http.port(), settings.backends.sessionStore,
-                  settings.backends.messageBus, settings.backends.lockProvider, settings.backends.streamStore);
+  log.information(
+      "node %s listening on %s:%hu (session_store=%s message_bus=%s lock_provider=%s stream_store=%s)",
+      settings.node.id, settings.server.host, http.port(), settings.backends.sessionStore,
+      settings.backends.messageBus, settings.backends.lockProvider, settings.backends.streamStore);
   waitForTerminationRequest();
   log.information("shutting down");
   http.stop();

@@ -22,8 +22,8 @@ struct ServerSettings {
 };
 
 struct PluginSettings {
-  std::filesystem::path dir;                // where libstreamgate_<name>.so are looked up
-  std::vector<std::filesystem::path> load;  // extra plugin files, loaded first
+  std::filesystem::path dir;                    // where libstreamgate_<name>.so are looked up
+  std::vector<std::filesystem::path> load;      // extra plugin files, loaded first
   std::map<std::string, std::string> sections;  // plugin name -> its section as YAML text
 };
 

@@ -19,7 +19,8 @@ constexpr std::array kLogLevels = {"none",   "fatal",       "critical", "error",
 std::string defaultNodeId() {
   if (const char* env = std::getenv("NODE_ID"); env != nullptr && *env != '\0') return env;
   std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') return "node-" + std::to_string(getpid());
+  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0')
+    return "node-" + std::to_string(getpid());
   return std::string(host.data()) + "-" + std::to_string(getpid());
 }
 
@@ -75,10 +76,14 @@ void readBackends(ConfigSection& backends, BackendChoice& out) {
 
 const std::string& BackendChoice::forCapability(Capability capability) const {
   switch (capability) {
-    case kSessionStore: return sessionStore;
-    case kMessageBus: return messageBus;
-    case kLockProvider: return lockProvider;
-    case kStreamStore: return streamStore;
+    case kSessionStore:
+      return sessionStore;
+    case kMessageBus:
+      return messageBus;
+    case kLockProvider:
+      return lockProvider;
+    case kStreamStore:
+      return streamStore;
   }
   return sessionStore;
 }

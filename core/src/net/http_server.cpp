@@ -22,11 +22,13 @@ class RouteHandler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit RouteHandler(std::shared_ptr<const HttpRoutes> routes) : routes_(std::move(routes)) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     const std::string path = Poco::URI(request.getURI()).getPath();
     const auto route = routes_->find(path);
     if (route == routes_->end()) {
-      send(response, {404, "application/json", R"({"error":"not_found","message":"no route )" + path + "\"}"});
+      send(response,
+           {404, "application/json", R"({"error":"not_found","message":"no route )" + path + "\"}"});
       return;
     }
     if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET &&

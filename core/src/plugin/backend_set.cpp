@@ -7,14 +7,16 @@ namespace {
 
 std::set<std::string> namedPlugins(const Settings& settings) {
   std::set<std::string> names;
-  for (const Capability capability : kAllCapabilities) names.insert(settings.backends.forCapability(capability));
+  for (const Capability capability : kAllCapabilities)
+    names.insert(settings.backends.forCapability(capability));
   for (const auto& [name, section] : settings.plugins.sections) names.insert(name);
   return names;
 }
 
 // For the error message: every plugin in the registry or the plugin directory
 // that does provide the capability.
-std::string pluginsProviding(Capability capability, const Settings& settings, const PluginRegistry& registry) {
+std::string pluginsProviding(Capability capability, const Settings& settings,
+                             const PluginRegistry& registry) {
   std::set<std::string> names;
   for (const auto& [name, library] : registry.plugins()) {
     if (library->provides(capability)) names.insert(name);

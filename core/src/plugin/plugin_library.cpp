@@ -39,8 +39,7 @@ Expected<std::shared_ptr<const PluginLibrary>> PluginLibrary::open(const std::fi
     return refuse(path, "no entry symbol '" STREAMGATE_PLUGIN_ENTRY_SYMBOL
                         "' (not a streamgate plugin, or built without STREAMGATE_PLUGIN_ENTRY)");
   }
-  using Entry = const PluginDescriptor*();
-  Entry* entry = library->get_alias<Entry>(STREAMGATE_PLUGIN_ENTRY_SYMBOL);
+  PluginEntry* entry = library->get_alias<PluginEntry>(STREAMGATE_PLUGIN_ENTRY_SYMBOL);
   const PluginDescriptor* descriptor = entry != nullptr ? entry() : nullptr;
   if (descriptor == nullptr) return refuse(path, "entry returned no descriptor");
 

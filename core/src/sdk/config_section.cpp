@@ -38,10 +38,9 @@ Expected<std::string> substituteEnv(std::string_view text) {
       fallback = inner.substr(sep + 2);
       inner = inner.substr(0, sep);
     }
-    const bool validName =
-        !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
-          return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        });
+    const bool validName = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+      return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    });
     if (!validName) {
       return Status(Code::kInvalidArgument, "bad variable name in \"" + std::string(text) + "\"");
     }
@@ -58,10 +57,14 @@ Expected<std::string> substituteEnv(std::string_view text) {
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "null";
-    default: return "\"" + node.Scalar() + "\"";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "null";
+    default:
+      return "\"" + node.Scalar() + "\"";
   }
 }
 
@@ -184,7 +187,8 @@ bool ConfigSection::getBool(std::string_view key, bool fallback) {
   return fallback;
 }
 
-std::chrono::milliseconds ConfigSection::getDuration(std::string_view key, std::chrono::milliseconds fallback) {
+std::chrono::milliseconds ConfigSection::getDuration(std::string_view key,
+                                                     std::chrono::milliseconds fallback) {
   const auto text = optionalString(key);
   if (!text || text->empty()) return fallback;
   auto value = parseDuration(*text);

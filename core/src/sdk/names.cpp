@@ -6,20 +6,28 @@ namespace streamgate {
 
 std::string_view terminalKindName(TerminalKind kind) noexcept {
   switch (kind) {
-    case TerminalKind::kComplete: return "complete";
-    case TerminalKind::kCancelled: return "cancelled";
-    case TerminalKind::kFailed: return "failed";
-    case TerminalKind::kInterrupted: return "interrupted";
+    case TerminalKind::kComplete:
+      return "complete";
+    case TerminalKind::kCancelled:
+      return "cancelled";
+    case TerminalKind::kFailed:
+      return "failed";
+    case TerminalKind::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }
 
 std::string_view capabilityKey(Capability capability) noexcept {
   switch (capability) {
-    case kSessionStore: return "session_store";
-    case kMessageBus: return "message_bus";
-    case kLockProvider: return "lock_provider";
-    case kStreamStore: return "stream_store";
+    case kSessionStore:
+      return "session_store";
+    case kMessageBus:
+      return "message_bus";
+    case kLockProvider:
+      return "lock_provider";
+    case kStreamStore:
+      return "stream_store";
   }
   return "unknown";
 }

@@ -4,18 +4,30 @@ namespace streamgate {
 
 std::string_view codeName(Code code) noexcept {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kNotFound: return "not_found";
-    case Code::kConflict: return "conflict";
-    case Code::kGap: return "gap";
-    case Code::kFenced: return "fenced";
-    case Code::kNotOwner: return "not_owner";
-    case Code::kFinished: return "finished";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kTimeout: return "timeout";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kGap:
+      return "gap";
+    case Code::kFenced:
+      return "fenced";
+    case Code::kNotOwner:
+      return "not_owner";
+    case Code::kFinished:
+      return "finished";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kTimeout:
+      return "timeout";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -22,8 +22,8 @@ streamgate::Status validate(const streamgate::PluginConfig& config) noexcept {
   });
 }
 
-streamgate::Expected<std::shared_ptr<streamgate::Backend>> create(const streamgate::PluginContext&,
-                                                                  const streamgate::PluginConfig& config) noexcept {
+streamgate::Expected<std::shared_ptr<streamgate::Backend>> create(
+    const streamgate::PluginContext&, const streamgate::PluginConfig& config) noexcept {
   return streamgate::noThrow([&]() -> streamgate::Expected<std::shared_ptr<streamgate::Backend>> {
     if (auto status = validate(config); !status) return status;
 #ifdef TEST_CREATE_THROWS
@@ -35,9 +35,14 @@ streamgate::Expected<std::shared_ptr<streamgate::Backend>> create(const streamga
 }
 
 const streamgate::PluginDescriptor* entry() {
-  static const streamgate::PluginDescriptor descriptor{
-      TEST_ABI_MAJOR, STREAMGATE_ABI_MINOR, TEST_BUILD_SIGNATURE, TEST_PLUGIN_NAME, "0.0.1",
-      streamgate::kLockProvider, &validate, &create};
+  static const streamgate::PluginDescriptor descriptor{TEST_ABI_MAJOR,
+                                                       STREAMGATE_ABI_MINOR,
+                                                       TEST_BUILD_SIGNATURE,
+                                                       TEST_PLUGIN_NAME,
+                                                       "0.0.1",
+                                                       streamgate::kLockProvider,
+                                                       &validate,
+                                                       &create};
   return &descriptor;
 }
 
