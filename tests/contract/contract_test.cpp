@@ -43,7 +43,7 @@ PluginConfig ContractTest::config(std::string_view extraKeys) const {
 }
 
 Expected<std::shared_ptr<Backend>> ContractTest::createBackend(std::string_view extraKeys) {
-  const PluginContext context{kNodeId, env_->clock(), std::make_shared<TestLogger>()};
+  const PluginContext context{kNodeId, env_->clock(), std::make_shared<testing::TestLogger>()};
   return library_->create(context, config(extraKeys));
 }
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include "support/node_process.h"
+#include "node_process.h"
 
 namespace streamgate::testing {
 namespace {

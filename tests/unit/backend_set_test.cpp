@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/settings_loader.h"
+#include "test_logger.h"
 
 namespace streamgate {
 namespace {
@@ -17,11 +18,7 @@ Settings settingsFor(const std::string& body) {
 }
 
 PluginContext testContext() {
-  struct NullLogger final : Logger {
-    void log(LogLevel, std::string_view) override {}
-    bool enabled(LogLevel) const noexcept override { return false; }
-  };
-  return PluginContext{"test-node", steadyClock(), std::make_shared<NullLogger>()};
+  return PluginContext{"test-node", steadyClock(), std::make_shared<testing::TestLogger>()};
 }
 
 TEST(BackendSetTest, MemoryServesAllFourFromOneInstance) {

@@ -5,6 +5,7 @@
 
 #include "plugin/plugin_library.h"
 #include "plugin/plugin_registry.h"
+#include "test_logger.h"
 
 namespace streamgate {
 namespace {
@@ -30,11 +31,7 @@ bool isLoaded(const std::filesystem::path& path) {
 }
 
 PluginContext testContext() {
-  struct NullLogger final : Logger {
-    void log(LogLevel, std::string_view) override {}
-    bool enabled(LogLevel) const noexcept override { return false; }
-  };
-  return PluginContext{"test-node", steadyClock(), std::make_shared<NullLogger>()};
+  return PluginContext{"test-node", steadyClock(), std::make_shared<testing::TestLogger>()};
 }
 
 TEST(PluginLoaderTest, MissingFileIsNamed) {

@@ -8,7 +8,7 @@
 
 #include "streamgate/logger.h"
 
-namespace streamgate::contract {
+namespace streamgate::testing {
 
 class TestLogger final : public Logger {
  public:
@@ -25,4 +25,4 @@ class TestLogger final : public Logger {
   std::mutex mutex_;
 };
 
-}  // namespace streamgate::contract
+}  // namespace streamgate::testing

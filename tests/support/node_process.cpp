@@ -1,4 +1,4 @@
-#include "support/node_process.h"
+#include "node_process.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
