@@ -61,7 +61,7 @@ Expected<T> awaitValue(Start&& start) {
   return completion->wait();
 }
 
-// awaitStatus([&](auto done) { store->finish(id, terminal, 1, done); })
+// awaitStatus([&](auto done) { store->unregisterConnection(id, done); })
 template <class Start>
 Status awaitStatus(Start&& start) {
   auto completion = std::make_shared<Completion<Status>>();

@@ -39,10 +39,10 @@ class StreamStoreContract : public ContractTest {
     return append(id_, firstIndex, std::move(contents), fencingToken);
   }
 
-  Status finish(const StreamId& id, const Terminal& terminal, std::uint64_t fencingToken = 1) {
-    return awaitStatus([&](auto done) { store_->finish(id, terminal, fencingToken, done); });
+  Expected<Terminal> finish(const StreamId& id, const Terminal& terminal, std::uint64_t fencingToken = 1) {
+    return awaitValue<Terminal>([&](auto done) { store_->finish(id, terminal, fencingToken, done); });
   }
-  Status finish(const Terminal& terminal, std::uint64_t fencingToken = 1) {
+  Expected<Terminal> finish(const Terminal& terminal, std::uint64_t fencingToken = 1) {
     return finish(id_, terminal, fencingToken);
   }
 
@@ -291,7 +291,10 @@ TEST_P(StreamStoreContract, SameTerminalAgainIsANoOp) {
   const StreamId other = otherStream("cancelled");
   appendChunks(other, 1);
   ASSERT_OK(finish(other, cancelled()));
-  ASSERT_OK(finish(other, cancelled()));
+  const auto again = finish(other, cancelled());
+  ASSERT_OK(again);
+  EXPECT_EQ(again->kind, TerminalKind::kCancelled);
+  EXPECT_EQ(again->totalChunks, 1);
   EXPECT_EQ(readOk(other).terminal.value().kind, TerminalKind::kCancelled);
 }
 
@@ -330,7 +333,9 @@ TEST_P(StreamStoreContract, FailedCarriesCodeAndMessage) {
 
 TEST_P(StreamStoreContract, CancelledAndInterruptedTakeTheChunkCountFromTheStream) {
   appendChunks(id_, 3);
-  ASSERT_OK(finish(Terminal{TerminalKind::kCancelled, 0, {}, {}}));
+  const auto recorded = finish(Terminal{TerminalKind::kCancelled, 0, {}, {}});
+  ASSERT_OK(recorded);
+  EXPECT_EQ(recorded->totalChunks, 3) << "finish yields the terminal as recorded";
   EXPECT_EQ(readOk().terminal.value().totalChunks, 3);
 
   const StreamId other = otherStream("interrupted");
@@ -362,6 +367,58 @@ TEST_P(StreamStoreContract, CompletingAnUnknownStreamWithChunksConflictsAndCreat
 }
 
 // --- expiry --------------------------------------------------------------------
+
+// --- open streams ------------------------------------------------------------
+
+// This test's own streams among openStreams(max), in the order returned: a
+// shared server may hold other tests' streams too.
+std::vector<std::string> ownOpenStreams(StreamStore& store, const std::string& sessionId, std::size_t max) {
+  auto open = awaitValue<std::vector<StreamId>>([&](auto done) { store.openStreams(max, done); });
+  EXPECT_TRUE(open.hasValue()) << open.status().toString();
+  std::vector<std::string> own;
+  if (!open.hasValue()) return own;
+  EXPECT_LE(open->size(), max);
+  for (const auto& id : *open) {
+    if (id.sessionId == sessionId) own.push_back(id.messageId);
+  }
+  return own;
+}
+
+TEST_P(StreamStoreContract, OpenStreamsListsUnfinishedStreamsLeastRecentlyWrittenFirst) {
+  const auto first = otherStream("first");
+  const auto second = otherStream("second");
+  const auto done = otherStream("done");
+  appendChunks(first, 1);
+  advance(20ms);
+  appendChunks(second, 1);
+  advance(20ms);
+  appendChunks(done, 1);
+  ASSERT_OK(finish(done, complete(1)));
+  EXPECT_EQ(ownOpenStreams(*store_, id_.sessionId, 100000),
+            (std::vector<std::string>{first.messageId, second.messageId}));
+
+  advance(20ms);
+  EXPECT_NEXT(append(first, 1, {"c1"}), 2);  // now the most recently written
+  EXPECT_EQ(ownOpenStreams(*store_, id_.sessionId, 100000),
+            (std::vector<std::string>{second.messageId, first.messageId}));
+
+  ASSERT_OK(finish(second, cancelled()));
+  EXPECT_EQ(ownOpenStreams(*store_, id_.sessionId, 100000), std::vector<std::string>{first.messageId});
+}
+
+TEST_P(StreamStoreContract, OpenStreamsHonoursMax) {
+  appendChunks(otherStream("a"), 1);
+  appendChunks(otherStream("b"), 1);
+  auto open = awaitValue<std::vector<StreamId>>([&](auto done) { store_->openStreams(1, done); });
+  ASSERT_OK(open);
+  EXPECT_EQ(open->size(), 1u);
+}
+
+TEST_P(StreamStoreContract, ExpiredStreamsAreNotOpen) {
+  appendChunks(id_, 1);
+  advance(2500ms);
+  EXPECT_TRUE(ownOpenStreams(*store_, id_.sessionId, 100000).empty());
+}
 
 TEST_P(StreamStoreContract, StreamExpiresStreamTtlAfterItsLastWrite) {
   appendChunks(id_, 1);

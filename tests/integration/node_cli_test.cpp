@@ -47,7 +47,8 @@ TEST(NodeCliTest, ValidatesTheShippedConfig) {
 }
 
 TEST(NodeCliTest, UnknownKeyFailsWithOneLineNamingFileAndKey) {
-  const auto config = writeTempFile("unknown-key.yaml", "server:\n  listen: 127.0.0.1:0\n  listn: 1\n");
+  const auto config =
+      writeTempFile("unknown-key.yaml", "auth: {mode: none}\nserver:\n  listen: 127.0.0.1:0\n  listn: 1\n");
   const auto result = runStreamgate({"--validate-config", "--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_EQ(result.errors, "streamgate: " + config.string() + ": server.listn: unknown key\n");
@@ -61,7 +62,8 @@ TEST(NodeCliTest, MissingConfigFileIsNamed) {
 }
 
 TEST(NodeCliTest, MissingPluginFileFailsWithOneLineNamingIt) {
-  const auto config = writeTempFile("missing-plugin.yaml", "backends:\n  stream_store: nosuch\n");
+  const auto config =
+      writeTempFile("missing-plugin.yaml", "auth: {mode: none}\nbackends:\n  stream_store: nosuch\n");
   const auto result = runStreamgate({"--validate-config", "--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_EQ(lineCount(result.errors), 1u) << result.errors;
@@ -72,7 +74,7 @@ TEST(NodeCliTest, MissingPluginFileFailsWithOneLineNamingIt) {
 
 TEST(NodeCliTest, PluginLackingTheCapabilityFailsWithOneLine) {
   const auto config =
-      writeTempFile("lacking.yaml", "plugins:\n  load: [" + kTestPlugins +
+      writeTempFile("lacking.yaml", "auth: {mode: none}\nplugins:\n  load: [" + kTestPlugins +
                                         "/libstreamgate_failing.so]\nbackends:\n  session_store: failing\n");
   const auto result = runStreamgate({"--validate-config", "--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
@@ -94,8 +96,8 @@ TEST(NodeCliTest, ServesHealthAndStopsCleanlyOnSigterm) {
 
 TEST(NodeCliTest, PortInUseFailsWithoutHanging) {
   Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
-  const auto config = writeTempFile(
-      "port-taken.yaml", "server:\n  listen: 127.0.0.1:" + std::to_string(taken.address().port()) + "\n");
+  const auto config = writeTempFile("port-taken.yaml", "auth: {mode: none}\nserver:\n  listen: 127.0.0.1:" +
+                                                           std::to_string(taken.address().port()) + "\n");
   const auto result = runStreamgate({"--config", config.string()});
   EXPECT_NE(result.exitCode, 0);
   EXPECT_NE(result.errors.find("cannot listen on 127.0.0.1:" + std::to_string(taken.address().port())),

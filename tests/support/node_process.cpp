@@ -136,13 +136,24 @@ int NodeProcess::stop(int signal, std::chrono::milliseconds timeout) {
 
 std::string NodeProcess::log() const { return readFile(logFile_); }
 
-HttpResult httpGet(std::uint16_t port, const std::string& path) {
+namespace {
+
+HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path,
+                       const std::string* body,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
   HttpResult result;
   try {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(2, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (body != nullptr) {
+      request.setContentType("application/json");
+      request.setContentLength(static_cast<std::streamsize>(body->size()));
+      session.sendRequest(request) << *body;
+    } else {
+      session.sendRequest(request);
+    }
     Poco::Net::HTTPResponse response;
     std::istream& body = session.receiveResponse(response);
     Poco::StreamCopier::copyToString(body, result.body);
@@ -151,6 +162,17 @@ HttpResult httpGet(std::uint16_t port, const std::string& path) {
     result.status = 0;
   }
   return result;
+}
+
+}  // namespace
+
+HttpResult httpGet(std::uint16_t port, const std::string& path) {
+  return httpRequest(port, Poco::Net::HTTPRequest::HTTP_GET, path, nullptr, {});
+}
+
+HttpResult httpPost(std::uint16_t port, const std::string& path, const std::string& body,
+                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  return httpRequest(port, Poco::Net::HTTPRequest::HTTP_POST, path, &body, headers);
 }
 
 }  // namespace streamgate::testing

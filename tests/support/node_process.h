@@ -62,5 +62,8 @@ struct HttpResult {
   std::string body;
 };
 HttpResult httpGet(std::uint16_t port, const std::string& path);
+// POST with a JSON body and extra headers.
+HttpResult httpPost(std::uint16_t port, const std::string& path, const std::string& body,
+                    const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 }  // namespace streamgate::testing

@@ -12,7 +12,8 @@ const std::string kTestPlugins = STREAMGATE_TEST_PLUGIN_DIR;
 const std::string kPlugins = STREAMGATE_PLUGIN_DIR;
 
 Settings settingsFor(const std::string& body) {
-  auto settings = parseSettings("plugins:\n  dir: " + kPlugins + "\n" + body, "test.yaml");
+  auto settings =
+      parseSettings("auth:\n  mode: none\nplugins:\n  dir: " + kPlugins + "\n" + body, "test.yaml");
   EXPECT_TRUE(settings.hasValue()) << settings.status().toString();
   return settings.hasValue() ? std::move(settings).value() : Settings{};
 }

@@ -9,14 +9,17 @@
 namespace streamgate {
 namespace {
 
+// Auth defaults to jwt, which needs a key; most tests are about other keys.
+constexpr std::string_view kAuthOff = "auth:\n  mode: none\n";
+
 Settings parseOk(std::string_view text, const SettingsOverrides& overrides = {}) {
-  auto settings = parseSettings(text, "test.yaml", overrides);
+  auto settings = parseSettings(std::string(kAuthOff) + std::string(text), "test.yaml", overrides);
   EXPECT_TRUE(settings.hasValue()) << settings.status().toString();
   return settings.hasValue() ? std::move(settings).value() : Settings{};
 }
 
 std::string parseError(std::string_view text) {
-  auto settings = parseSettings(text, "test.yaml");
+  auto settings = parseSettings(std::string(kAuthOff) + std::string(text), "test.yaml");
   EXPECT_FALSE(settings.hasValue());
   return settings.hasValue() ? "" : settings.error().message();
 }
@@ -76,7 +79,7 @@ log:
 }
 
 TEST(SettingsLoaderTest, ListenForms) {
-  EXPECT_EQ(parseOk("server: {listen: ':7000'}").server.host, "0.0.0.0");
+  EXPECT_EQ(parseOk("server: {listen: ':7000'}\n").server.host, "0.0.0.0");
   EXPECT_EQ(parseOk("server: {listen: ':7000'}").server.port, 7000);
   EXPECT_EQ(parseOk("server: {listen: '[::1]:7001'}").server.host, "::1");
   EXPECT_EQ(parseOk("server: {listen: '127.0.0.1:0'}").server.port, 0);
@@ -127,6 +130,99 @@ TEST(SettingsLoaderTest, ErrorsNameFileAndKey) {
   EXPECT_EQ(parseError("plugins: [a]"), "test.yaml: plugins: expected a mapping, got a list");
 }
 
+TEST(SettingsLoaderTest, AuthDefaultsToJwtAndNeedsAKey) {
+  auto settings = parseSettings("", "test.yaml");
+  ASSERT_FALSE(settings.hasValue());
+  EXPECT_NE(settings.error().message().find("test.yaml: auth.jwt: mode jwt (the default) needs hs256_secret"),
+            std::string::npos)
+      << settings.error().message();
+}
+
+TEST(SettingsLoaderTest, ReadsServerLimitsAndGatewaySections) {
+  const auto settings = parseOk(R"(
+server:
+  ws_path: /socket
+  echo_path: /echo
+  max_message_bytes: 16KiB
+  handshake_timeout: 3s
+  idle_timeout: 30s
+  ping_interval: 10s
+  max_send_queue_bytes: 256KiB
+  drain_timeout: 4s
+  http_threads: 4
+sessions:
+  ownership_ttl: 2h
+  heartbeat_interval: 1s
+  node_ttl: 5s
+streams:
+  lease_ttl: 6s
+  janitor_interval: 2s
+  stall_check: 3s
+  read_batch: 100
+limits:
+  messages_per_second: 10
+  message_burst: 20
+  max_subscriptions: 8
+  max_streams: 16
+upstream:
+  demo:
+    chunks: 7
+    interval_ms: 0
+    chunk_bytes: 100
+    max_chunks: 50
+    max_interval_ms: 1000
+ingest:
+  api_keys: [0123456789abcdef]
+)");
+  const auto& server = settings.server;
+  EXPECT_EQ(server.wsPath, "/socket");
+  EXPECT_EQ(server.echoPath, "/echo");
+  EXPECT_EQ(server.limits.maxMessageBytes, 16u * 1024);
+  EXPECT_EQ(server.limits.handshakeTimeout, std::chrono::seconds(3));
+  EXPECT_EQ(server.limits.idleTimeout, std::chrono::seconds(30));
+  EXPECT_EQ(server.limits.pingInterval, std::chrono::seconds(10));
+  EXPECT_EQ(server.limits.maxSendQueueBytes, 256u * 1024);
+  EXPECT_EQ(server.drainTimeout, std::chrono::seconds(4));
+  EXPECT_EQ(server.httpThreads, 4);
+  const auto& gateway = settings.gateway;
+  EXPECT_EQ(gateway.sessions.ownershipTtl, std::chrono::hours(2));
+  EXPECT_EQ(gateway.sessions.heartbeatInterval, std::chrono::seconds(1));
+  EXPECT_EQ(gateway.sessions.nodeTtl, std::chrono::seconds(5));
+  EXPECT_EQ(gateway.streams.leaseTtl, std::chrono::seconds(6));
+  EXPECT_EQ(gateway.streams.janitorInterval, std::chrono::seconds(2));
+  EXPECT_EQ(gateway.streams.stallCheck, std::chrono::seconds(3));
+  EXPECT_EQ(gateway.streams.readBatch, 100u);
+  EXPECT_EQ(gateway.limits.messagesPerSecond, 10);
+  EXPECT_EQ(gateway.limits.messageBurst, 20);
+  EXPECT_EQ(gateway.limits.maxSubscriptions, 8u);
+  EXPECT_EQ(gateway.limits.maxStreamsPerConnection, 16u);
+  EXPECT_EQ(gateway.demo.chunks, 7);
+  EXPECT_EQ(gateway.demo.interval, std::chrono::milliseconds(0));
+  EXPECT_EQ(gateway.demo.chunkBytes, 100u);
+  EXPECT_EQ(gateway.demo.maxChunks, 50);
+  EXPECT_EQ(gateway.demo.maxInterval, std::chrono::seconds(1));
+  EXPECT_EQ(gateway.ingest.apiKeys, std::vector<std::string>{"0123456789abcdef"});
+}
+
+TEST(SettingsLoaderTest, InconsistentLimitsAreNamed) {
+  EXPECT_EQ(parseError("server: {ping_interval: 60s, idle_timeout: 30s}"),
+            "test.yaml: server.ping_interval: must be shorter than idle_timeout");
+  EXPECT_EQ(parseError("server: {max_message_bytes: 10}"),
+            "test.yaml: server.max_message_bytes: must be between 125 and 64MiB");
+  EXPECT_EQ(parseError("server: {echo_path: /ws}"), "test.yaml: server.echo_path: must differ from ws_path");
+  EXPECT_EQ(parseError("server: {ws_path: 'ws'}"),
+            "test.yaml: server.ws_path: expected a path like /ws, got \"ws\"");
+  EXPECT_EQ(parseError("sessions: {heartbeat_interval: 5s, node_ttl: 6s}"),
+            "test.yaml: sessions.node_ttl: must be at least twice heartbeat_interval");
+  EXPECT_EQ(parseError("streams: {lease_ttl: 100ms}"),
+            "test.yaml: streams.lease_ttl: must be at least 300ms");
+  EXPECT_EQ(parseError("upstream: {demo: {chunks: 20, max_chunks: 10}}"),
+            "test.yaml: upstream.demo.chunks: is above max_chunks");
+  EXPECT_EQ(parseError("ingest: {api_keys: [short]}"),
+            "test.yaml: ingest.api_keys[0]: must be at least 16 characters");
+  EXPECT_EQ(parseError("upstream: {gpt: {}}"), "test.yaml: upstream.gpt: unknown key");
+}
+
 TEST(SettingsLoaderTest, MissingFileIsNamed) {
   auto settings = loadSettings("/nonexistent/streamgate.yaml");
   ASSERT_FALSE(settings.hasValue());
@@ -136,7 +232,7 @@ TEST(SettingsLoaderTest, MissingFileIsNamed) {
 
 TEST(SettingsLoaderTest, LoadsFromFile) {
   const std::string path = ::testing::TempDir() + "/settings_loader_test.yaml";
-  std::ofstream(path) << "server:\n  listen: 127.0.0.1:8181\n";
+  std::ofstream(path) << "auth:\n  mode: none\nserver:\n  listen: 127.0.0.1:8181\n";
   auto settings = loadSettings(path);
   ASSERT_TRUE(settings.hasValue()) << settings.status().toString();
   EXPECT_EQ(settings->server.port, 8181);

@@ -9,7 +9,7 @@
 // Blocking: publish() and subscribe() never block on I/O.
 // Handlers run on plugin threads (never inside publish() or subscribe()); for one
 // subscription they are never invoked concurrently. Once the Subscription handle
-// is destroyed the handler is not invoked again; destruction waits for a running
+// is destroyed neither the handler nor `ready` is invoked again; destruction waits for a running
 // invocation on another thread to return (destroying the handle from inside its
 // own handler is allowed). The host never drops its last reference to a bus
 // from inside one of that bus's handlers.
@@ -30,7 +30,8 @@ namespace streamgate {
 
 using MessageHandler = std::function<void(std::string_view channel, std::string_view payload)>;
 
-// Active while it lives; destroying it unsubscribes.
+// Active while it lives; destroying it unsubscribes. It may outlive its bus
+// (then it is inert).
 class Subscription {
  public:
   virtual ~Subscription() = default;

@@ -50,7 +50,7 @@
 
 // Everything that must agree for C++ types (std::string, std::function,
 // std::shared_ptr) to cross the boundary safely.
-#define STREAMGATE_BUILD_SIGNATURE                                                                   \
+#define STREAMGATE_BUILD_SIGNATURE \
   STREAMGATE_COMPILER_ID ";c++" STREAMGATE_STRINGIFY(__cplusplus) ";cxx11abi=" STREAMGATE_STRINGIFY( \
       _GLIBCXX_USE_CXX11_ABI) ";ptr=" STREAMGATE_STRINGIFY(__SIZEOF_POINTER__) ";sdk"                \
                                                                                "=" STREAMGATE_SDK_VERSION

@@ -91,9 +91,15 @@ class StreamStore {
   // non-empty code. Finishing again with the same kind is a no-op success; a
   // different kind is kFinished. Fenced like append. Finishing a stream that
   // has no chunks yet creates it (an empty answer, a failure before the first
-  // chunk).
+  // chunk). Yields the terminal as recorded (with the stream's count; the
+  // first one when finishing again), which is what subscribers must be told.
   virtual void finish(const StreamId& stream, const Terminal& terminal, std::uint64_t fencingToken,
-                      StatusCallback done) = 0;
+                      Callback<Terminal> done) = 0;
+
+  // Streams that have no terminal state yet, least recently written first,
+  // at most `max`: the candidates a node checks for a producer that died
+  // (its lease expired) so the stream can be ended as kInterrupted.
+  virtual void openStreams(std::size_t max, Callback<std::vector<StreamId>> done) = 0;
 
   // Up to maxChunks chunks starting at fromIndex (may be empty when fromIndex
   // >= nextIndex). kNotFound when the stream is unknown or expired.

@@ -11,6 +11,9 @@
 #include <iostream>
 
 #include "app/poco_logger.h"
+#include "gateway/gateway.h"
+#include "gateway/token_verifier.h"
+#include "net/event_loop.h"
 #include "net/http_server.h"
 #include "plugin/backend_set.h"
 #include "plugin/plugin_registry.h"
@@ -36,6 +39,14 @@ void setUpLogging(const std::string& level) {
 int configError(const Status& status) {
   std::cerr << "streamgate: " << status.message() << '\n';
   return Poco::Util::Application::EXIT_CONFIG;
+}
+
+// Null when auth is off.
+Expected<std::shared_ptr<const TokenVerifier>> makeVerifier(const Settings& settings) {
+  if (settings.auth.mode == AuthMode::kNone) return std::shared_ptr<const TokenVerifier>();
+  auto verifier = TokenVerifier::create(settings.auth.jwt);
+  if (!verifier) return verifier.error().withContext(settings.source.string());
+  return verifier;
 }
 
 }  // namespace
@@ -98,12 +109,14 @@ int StreamgateApp::validateOnly(const Settings& settings) {
   PluginRegistry registry;
   if (auto status = loadPlugins(settings, registry); !status) return configError(status);
   if (auto status = validatePlugins(settings, registry); !status) return configError(status);
+  if (auto verifier = makeVerifier(settings); !verifier) return configError(verifier.error());
 
   std::cout << settings.source.string() << ": ok\n"
             << "  node.id        " << settings.node.id << '\n'
             << "  listen         " << settings.server.host << ':' << settings.server.port << '\n'
             << "  io_threads     " << settings.server.ioThreads << '\n'
-            << "  plugins.dir    " << settings.plugins.dir.string() << '\n';
+            << "  plugins.dir    " << settings.plugins.dir.string() << '\n'
+            << "  auth           " << (settings.auth.mode == AuthMode::kNone ? "none" : "jwt") << '\n';
   for (const Capability capability : kAllCapabilities) {
     const auto library = registry.find(settings.backends.forCapability(capability));
     std::cout << "  " << capabilityKey(capability) << std::string(15 - capabilityKey(capability).size(), ' ')
@@ -119,6 +132,14 @@ int StreamgateApp::serve(const Settings& settings) {
   if (auto status = loadPlugins(settings, registry); !status) return configError(status);
   if (auto status = validatePlugins(settings, registry); !status) return configError(status);
 
+  auto verifier = makeVerifier(settings);
+  if (!verifier) return configError(verifier.error());
+  if (settings.auth.mode == AuthMode::kNone) {
+    log.warning(
+        "AUTH IS OFF (auth.mode: none): every client is user \"anonymous\" and may use every session. "
+        "For local development only.");
+  }
+
   PluginContext context;
   context.nodeId = settings.node.id;
   context.clock = steadyClock();
@@ -126,25 +147,38 @@ int StreamgateApp::serve(const Settings& settings) {
   auto backends = createBackends(settings, registry, context);
   if (!backends) return configError(backends.error());
 
-  HttpRoutes routes;
-  const std::string nodeId = settings.node.id;
-  routes["/health"] = [nodeId] {
-    return HttpReply{200, "application/json", R"({"status":"ok","nodeId":")" + nodeId + "\"}"};
+  net::EventLoopGroup loops("io-", settings.server.ioThreads);
+  loops.start();
+  auto gateway = std::make_unique<gateway::Gateway>(settings, std::move(backends).value(), loops,
+                                                    std::move(verifier).value());
+  // The loops stop before the gateway goes: nothing runs on them during its destruction.
+  const auto teardown = [&] {
+    loops.stop();
+    gateway.reset();
   };
-  HttpServer http(settings.server, std::move(routes));
+  auto router = std::make_shared<HttpRouter>();
+  gateway->addRoutes(*router);
+  HttpServer http(settings.server, router);
   try {
     http.start();
   } catch (const Poco::Exception& error) {
     log.fatal("cannot listen on %s:%hu: %s", settings.server.host, settings.server.port, error.displayText());
+    teardown();
     return EXIT_IOERR;
   }
+  gateway->start();
   log.information(
       "node %s listening on %s:%hu (session_store=%s message_bus=%s lock_provider=%s stream_store=%s)",
       settings.node.id, settings.server.host, http.port(), settings.backends.sessionStore,
       settings.backends.messageBus, settings.backends.lockProvider, settings.backends.streamStore);
   waitForTerminationRequest();
-  log.information("shutting down");
+  log.information("shutting down: draining for at most %s ms",
+                  std::to_string(settings.server.drainTimeout.count()));
   http.stop();
+  if (!gateway->drain(settings.server.drainTimeout)) {
+    log.warning("drain did not finish within server.drain_timeout; closing what is left");
+  }
+  teardown();
   return EXIT_OK;
 }
 

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "config/auth_settings.h"
+#include "gateway/gateway_settings.h"
+#include "net/ws_limits.h"
 #include "streamgate/plugin.h"
 
 namespace streamgate {
@@ -19,6 +22,11 @@ struct ServerSettings {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8080;
   int ioThreads = 0;  // resolved: 0 in the file means one per core
+  std::string wsPath = "/ws";
+  std::string echoPath;  // empty: no echo endpoint
+  net::WsLimits limits;
+  std::chrono::milliseconds drainTimeout{10'000};
+  int httpThreads = 8;  // Poco workers for handshakes and HTTP requests
 };
 
 struct PluginSettings {
@@ -47,6 +55,8 @@ struct Settings {
   ServerSettings server;
   PluginSettings plugins;
   BackendChoice backends;
+  AuthSettings auth;
+  gateway::GatewaySettings gateway;
   LogSettings log;
 
   // The plugin's section with its key path, for PluginLibrary::validate/create.

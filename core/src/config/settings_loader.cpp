@@ -52,6 +52,95 @@ void readListen(ConfigSection& server, ServerSettings& out) {
   out.port = static_cast<std::uint16_t>(port);
 }
 
+// A request path: starts with '/', no query.
+void readPath(ConfigSection& section, std::string_view key, std::string& out) {
+  out = section.getString(key, out);
+  if (!out.empty() && (out.front() != '/' || out.find_first_of("?# ") != std::string::npos)) {
+    section.fail(key, "expected a path like /ws, got \"" + out + "\"");
+  }
+}
+
+void positive(ConfigSection& section, std::string_view key, std::chrono::milliseconds value) {
+  if (value.count() <= 0) section.fail(key, "must be positive");
+}
+
+void readServer(ConfigSection& server, ServerSettings& out) {
+  readListen(server, out);
+  out.ioThreads = static_cast<int>(server.getInt("io_threads", 0, 0, 256));
+  out.httpThreads = static_cast<int>(server.getInt("http_threads", out.httpThreads, 1, 256));
+  readPath(server, "ws_path", out.wsPath);
+  if (out.wsPath.empty()) server.fail("ws_path", "must not be empty");
+  readPath(server, "echo_path", out.echoPath);
+  if (!out.echoPath.empty() && out.echoPath == out.wsPath)
+    server.fail("echo_path", "must differ from ws_path");
+  auto& limits = out.limits;
+  limits.maxMessageBytes = server.getBytes("max_message_bytes", limits.maxMessageBytes);
+  if (limits.maxMessageBytes < 125 || limits.maxMessageBytes > (64u << 20)) {
+    server.fail("max_message_bytes", "must be between 125 and 64MiB");
+  }
+  limits.handshakeTimeout = server.getDuration("handshake_timeout", limits.handshakeTimeout);
+  positive(server, "handshake_timeout", limits.handshakeTimeout);
+  limits.idleTimeout = server.getDuration("idle_timeout", limits.idleTimeout);
+  positive(server, "idle_timeout", limits.idleTimeout);
+  limits.pingInterval = server.getDuration("ping_interval", limits.pingInterval);
+  positive(server, "ping_interval", limits.pingInterval);
+  if (limits.pingInterval >= limits.idleTimeout)
+    server.fail("ping_interval", "must be shorter than idle_timeout");
+  limits.maxSendQueueBytes = server.getBytes("max_send_queue_bytes", limits.maxSendQueueBytes);
+  if (limits.maxSendQueueBytes < 4096) server.fail("max_send_queue_bytes", "must be at least 4KiB");
+  out.drainTimeout = server.getDuration("drain_timeout", out.drainTimeout);
+  positive(server, "drain_timeout", out.drainTimeout);
+}
+
+void readGateway(ConfigSection& root, gateway::GatewaySettings& out) {
+  auto sessions = root.child("sessions");
+  out.sessions.ownershipTtl = sessions.getDuration("ownership_ttl", out.sessions.ownershipTtl);
+  positive(sessions, "ownership_ttl", out.sessions.ownershipTtl);
+  out.sessions.heartbeatInterval = sessions.getDuration("heartbeat_interval", out.sessions.heartbeatInterval);
+  positive(sessions, "heartbeat_interval", out.sessions.heartbeatInterval);
+  out.sessions.nodeTtl = sessions.getDuration("node_ttl", out.sessions.nodeTtl);
+  if (out.sessions.nodeTtl < 2 * out.sessions.heartbeatInterval) {
+    sessions.fail("node_ttl", "must be at least twice heartbeat_interval");
+  }
+
+  auto streams = root.child("streams");
+  out.streams.leaseTtl = streams.getDuration("lease_ttl", out.streams.leaseTtl);
+  if (out.streams.leaseTtl < std::chrono::milliseconds(300))
+    streams.fail("lease_ttl", "must be at least 300ms");
+  out.streams.janitorInterval = streams.getDuration("janitor_interval", out.streams.janitorInterval);
+  positive(streams, "janitor_interval", out.streams.janitorInterval);
+  out.streams.stallCheck = streams.getDuration("stall_check", out.streams.stallCheck);
+  positive(streams, "stall_check", out.streams.stallCheck);
+  out.streams.readBatch = static_cast<std::size_t>(streams.getInt("read_batch", 512, 1, 100'000));
+
+  auto limits = root.child("limits");
+  out.limits.messagesPerSecond = static_cast<double>(limits.getInt("messages_per_second", 50, 1, 1'000'000));
+  out.limits.messageBurst = static_cast<double>(limits.getInt("message_burst", 100, 1, 1'000'000));
+  out.limits.maxSubscriptions = static_cast<std::size_t>(limits.getInt("max_subscriptions", 64, 1, 100'000));
+  out.limits.maxStreamsPerConnection =
+      static_cast<std::size_t>(limits.getInt("max_streams", 256, 1, 100'000));
+
+  auto upstream = root.child("upstream");
+  auto demo = upstream.child("demo");
+  out.demo.chunks = demo.getInt("chunks", out.demo.chunks, 0, 1'000'000);
+  out.demo.interval =
+      std::chrono::milliseconds(demo.getInt("interval_ms", out.demo.interval.count(), 0, 3'600'000));
+  out.demo.chunkBytes = static_cast<std::size_t>(demo.getInt("chunk_bytes", 24, 1, 1 << 20));
+  out.demo.maxChunks = demo.getInt("max_chunks", out.demo.maxChunks, 0, 1'000'000);
+  out.demo.maxInterval =
+      std::chrono::milliseconds(demo.getInt("max_interval_ms", out.demo.maxInterval.count(), 0, 3'600'000));
+  if (out.demo.chunks > out.demo.maxChunks) demo.fail("chunks", "is above max_chunks");
+  if (out.demo.interval > out.demo.maxInterval) demo.fail("interval_ms", "is above max_interval_ms");
+
+  auto ingest = root.child("ingest");
+  out.ingest.apiKeys = ingest.getStringList("api_keys");
+  for (std::size_t i = 0; i < out.ingest.apiKeys.size(); ++i) {
+    if (out.ingest.apiKeys[i].size() < 16) {
+      ingest.fail("api_keys[" + std::to_string(i) + "]", "must be at least 16 characters");
+    }
+  }
+}
+
 void readPlugins(ConfigSection& plugins, PluginSettings& out) {
   const auto dir = plugins.getString("dir", "");
   out.dir = dir.empty() ? defaultPluginDir() : std::filesystem::path(dir);
@@ -106,8 +195,11 @@ Expected<Settings> parseSettings(std::string_view yamlText, const std::filesyste
   settings.node.id = node.getString("id", "");
 
   auto server = root.child("server");
-  readListen(server, settings.server);
-  settings.server.ioThreads = static_cast<int>(server.getInt("io_threads", 0, 0, 256));
+  readServer(server, settings.server);
+
+  auto auth = root.child("auth");
+  settings.auth = readAuthSettings(auth);
+  readGateway(root, settings.gateway);
 
   auto plugins = root.child("plugins");
   readPlugins(plugins, settings.plugins);

@@ -3,63 +3,117 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
+
+#include "streamgate/stream_event.h"
 
 namespace streamgate {
 namespace {
 
-void send(Poco::Net::HTTPServerResponse& response, const HttpReply& reply) {
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const std::size_t end = path.find('/', start);
+    segments.push_back(path.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return segments;
+}
+
+std::string jsonError(std::string_view code, std::string_view message) {
+  std::string body = R"({"error":)";
+  appendJsonString(body, code);
+  body += R"(,"message":)";
+  appendJsonString(body, message);
+  body += '}';
+  return body;
+}
+
+class RouteHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit RouteHandler(std::shared_ptr<const HttpRouter> router) : router_(std::move(router)) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    router_->dispatch(request, response);
+  }
+
+ private:
+  std::shared_ptr<const HttpRouter> router_;
+};
+
+class RouteFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit RouteFactory(std::shared_ptr<const HttpRouter> router) : router_(std::move(router)) {}
+
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new RouteHandler(router_);
+  }
+
+ private:
+  std::shared_ptr<const HttpRouter> router_;
+};
+
+}  // namespace
+
+void sendReply(Poco::Net::HTTPServerResponse& response, const HttpReply& reply) {
   response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
   response.setContentType(reply.contentType);
   response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
   response.send() << reply.body;
 }
 
-class RouteHandler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit RouteHandler(std::shared_ptr<const HttpRoutes> routes) : routes_(std::move(routes)) {}
+void HttpRouter::add(std::string method, std::string pattern, HttpHandler handler) {
+  routes_.push_back(Route{std::move(method), splitPath(pattern), std::move(handler)});
+}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    const std::string path = Poco::URI(request.getURI()).getPath();
-    const auto route = routes_->find(path);
-    if (route == routes_->end()) {
-      send(response,
-           {404, "application/json", R"({"error":"not_found","message":"no route )" + path + "\"}"});
-      return;
+void HttpRouter::get(std::string pattern, std::function<HttpReply()> reply) {
+  auto handler = [reply = std::move(reply)](Poco::Net::HTTPServerRequest&,
+                                            Poco::Net::HTTPServerResponse& response,
+                                            const PathParams&) { sendReply(response, reply()); };
+  add(Poco::Net::HTTPRequest::HTTP_GET, pattern, handler);
+  add(Poco::Net::HTTPRequest::HTTP_HEAD, std::move(pattern), std::move(handler));
+}
+
+void HttpRouter::dispatch(Poco::Net::HTTPServerRequest& request,
+                          Poco::Net::HTTPServerResponse& response) const {
+  const std::string path = Poco::URI(request.getURI()).getPath();
+  const auto segments = splitPath(path.empty() ? "/" : path);
+  std::string allowed;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    PathParams params;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& pattern = route.segments[i];
+      if (pattern.size() > 2 && pattern.front() == '{' && pattern.back() == '}') {
+        if (segments[i].empty()) match = false;
+        params.emplace(pattern.substr(1, pattern.size() - 2), segments[i]);
+      } else {
+        match = pattern == segments[i];
+      }
     }
-    if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET &&
-        request.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) {
-      response.set("Allow", "GET, HEAD");
-      send(response, {405, "application/json", R"({"error":"method_not_allowed","message":"use GET"})"});
-      return;
+    if (!match) continue;
+    if (route.method != request.getMethod()) {
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
+      continue;
     }
-    send(response, route->second());
+    route.handler(request, response, params);
+    return;
   }
-
- private:
-  std::shared_ptr<const HttpRoutes> routes_;
-};
-
-class RouteFactory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit RouteFactory(std::shared_ptr<const HttpRoutes> routes) : routes_(std::move(routes)) {}
-
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new RouteHandler(routes_);
+  if (!allowed.empty()) {
+    response.set("Allow", allowed);
+    sendReply(response, {405, "application/json", jsonError("method_not_allowed", "allowed: " + allowed)});
+    return;
   }
+  sendReply(response, {404, "application/json", jsonError("not_found", "no route " + path)});
+}
 
- private:
-  std::shared_ptr<const HttpRoutes> routes_;
-};
-
-}  // namespace
-
-HttpServer::HttpServer(const ServerSettings& settings, HttpRoutes routes)
-    : settings_(settings), routes_(std::make_shared<const HttpRoutes>(std::move(routes))) {}
+HttpServer::HttpServer(const ServerSettings& settings, std::shared_ptr<const HttpRouter> router)
+    : settings_(settings), router_(std::move(router)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -70,10 +124,12 @@ void HttpServer::start() {
   socket.bind(Poco::Net::SocketAddress(settings_.host, settings_.port), true, false);
   socket.listen(1024);
   auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
-  params->setMaxThreads(8);
+  params->setMaxThreads(settings_.httpThreads);
   params->setMaxQueued(1024);
   params->setKeepAlive(true);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new RouteFactory(routes_), socket, params);
+  // Bounds the wait for a request, the upgrade request included.
+  params->setTimeout(Poco::Timespan(settings_.limits.handshakeTimeout.count() * 1000));
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new RouteFactory(router_), socket, params);
   server_->start();
 }
 

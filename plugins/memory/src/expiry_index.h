@@ -40,6 +40,14 @@ class ExpiryIndex {
     return expired;
   }
 
+  // Calls visit(key) soonest deadline first until it returns false.
+  template <class Visit>
+  void visitInOrder(Visit&& visit) const {
+    for (const auto& [deadline, key] : deadlines_) {
+      if (!visit(key)) return;
+    }
+  }
+
   bool empty() const noexcept { return deadlines_.empty(); }
   std::size_t size() const noexcept { return deadlines_.size(); }
 

@@ -126,8 +126,8 @@ Expected<std::int64_t> MemoryStreamStore::appendLocked(const AppendRequest& requ
 }
 
 void MemoryStreamStore::finish(const StreamId& stream, const Terminal& terminal, std::uint64_t fencingToken,
-                               StatusCallback done) {
-  Status result = noThrow([&]() -> Status {
+                               Callback<Terminal> done) {
+  Expected<Terminal> result = noThrow([&]() -> Expected<Terminal> {
     if (Status bad = checkId(stream); !bad) return bad;
     if (Status bad = checkTerminal(stream, terminal); !bad) return bad;
     const auto now = clock_->now();
@@ -137,8 +137,8 @@ void MemoryStreamStore::finish(const StreamId& stream, const Terminal& terminal,
   done(std::move(result));
 }
 
-Status MemoryStreamStore::finishLocked(const StreamId& id, const Terminal& terminal,
-                                       std::uint64_t fencingToken, Clock::time_point now) {
+Expected<Terminal> MemoryStreamStore::finishLocked(const StreamId& id, const Terminal& terminal,
+                                                   std::uint64_t fencingToken, Clock::time_point now) {
   purgeExpired(now);
   const Key key{id.sessionId, id.messageId};
   const auto found = streams_.find(key);
@@ -160,7 +160,7 @@ Status MemoryStreamStore::finishLocked(const StreamId& id, const Terminal& termi
   if (stream && stream->terminal) {
     // The same kind again (a producer retrying): the first terminal stands.
     stream->highestFencingToken = std::max(stream->highestFencingToken, fencingToken);
-    return Status::ok();
+    return *stream->terminal;
   }
 
   Stream& target = upsert(key, now + retention_.completedTtl);
@@ -171,7 +171,7 @@ Status MemoryStreamStore::finishLocked(const StreamId& id, const Terminal& termi
     stored.message = terminal.message;
   }
   target.terminal = std::move(stored);
-  return Status::ok();
+  return *target.terminal;
 }
 
 void MemoryStreamStore::read(const StreamId& stream, std::int64_t fromIndex, std::size_t maxChunks,
@@ -201,6 +201,24 @@ void MemoryStreamStore::read(const StreamId& stream, std::int64_t fromIndex, std
       }
     }
     return slice;
+  });
+  done(std::move(result));
+}
+
+void MemoryStreamStore::openStreams(std::size_t max, Callback<std::vector<StreamId>> done) {
+  Expected<std::vector<StreamId>> result = noThrow([&]() -> Expected<std::vector<StreamId>> {
+    const auto now = clock_->now();
+    std::lock_guard lock(mutex_);
+    purgeExpired(now);
+    // An open stream's deadline is its last write + stream_ttl, so deadline
+    // order is least-recently-written order.
+    std::vector<StreamId> open;
+    expiry_.visitInOrder([&](const Key& key) {
+      if (open.size() >= max) return false;
+      if (!streams_.at(key).terminal) open.push_back(StreamId{key.first, key.second});
+      return true;
+    });
+    return open;
   });
   done(std::move(result));
 }

@@ -25,9 +25,10 @@ class MemoryStreamStore final : public StreamStore {
 
   void append(const AppendRequest& request, Callback<std::int64_t> done) override;
   void finish(const StreamId& stream, const Terminal& terminal, std::uint64_t fencingToken,
-              StatusCallback done) override;
+              Callback<Terminal> done) override;
   void read(const StreamId& stream, std::int64_t fromIndex, std::size_t maxChunks,
             Callback<StreamSlice> done) override;
+  void openStreams(std::size_t max, Callback<std::vector<StreamId>> done) override;
 
  private:
   using Key = std::pair<std::string, std::string>;  // sessionId, messageId
@@ -40,8 +41,8 @@ class MemoryStreamStore final : public StreamStore {
   };
 
   Expected<std::int64_t> appendLocked(const AppendRequest& request, Clock::time_point now);
-  Status finishLocked(const StreamId& id, const Terminal& terminal, std::uint64_t fencingToken,
-                      Clock::time_point now);
+  Expected<Terminal> finishLocked(const StreamId& id, const Terminal& terminal, std::uint64_t fencingToken,
+                                  Clock::time_point now);
   // Drops every stream whose TTL ran out, touched or not.
   void purgeExpired(Clock::time_point now);
   // Creates the stream on first write, else moves its deadline.
