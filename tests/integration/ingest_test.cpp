@@ -125,6 +125,21 @@ TEST_F(IngestTest, RequestsAreChecked) {
   EXPECT_EQ(httpGet(port_, "/v1/sessions/i4/messages").status, 405);
 }
 
+TEST_F(IngestTest, ProducerThatGoesSilentIsEndedAsInterrupted) {
+  start(nodeConfig("ingest:\n  api_keys: [" + kKey + "]\n" + "streams:\n  lease_ttl: 500ms\n  janitor_interval: 100ms\n"));
+  auto client = connect();
+  subscribe(*client, "i6");
+  const auto [messageId, token] = create("i6");
+  ASSERT_EQ(post("i6", messageId, "chunks", R"({"index":0,"content":"a"})", token).status, 200);
+  // No more appends: the lease runs out and one node ends the stream.
+  std::vector<std::int64_t> indexes;
+  EXPECT_EQ(collect(*client, indexes, nullptr, 10s), "interrupted");
+  EXPECT_EQ(indexes, range(0, 1));
+  const auto late = post("i6", messageId, "chunks", R"({"index":1,"content":"b"})", token);
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_NE(httpGet(port_, "/metrics").body.find("streamgate_streams_interrupted_total 1"), std::string::npos);
+}
+
 TEST_F(IngestTest, OffWithoutApiKeys) {
   start(nodeConfig());
   const auto reply = httpPost(port_, "/v1/sessions/i5/messages", R"({"userId":"a"})", kAuth);

@@ -19,8 +19,7 @@ using namespace std::chrono_literals;
 // Auth off, a short demo answer (10 chunks of 8 bytes, 5ms apart), plus `extra` YAML.
 inline std::string nodeConfig(const std::string& extra = "") {
   return "auth:\n  mode: none\n"
-         "upstream:\n  demo:\n    chunks: 10\n    interval_ms: 5\n    chunk_bytes: 8\n"
-         "streams:\n  stall_check: 1s\n" +
+         "upstream:\n  demo:\n    chunks: 10\n    interval_ms: 5\n    chunk_bytes: 8\n" +
          extra;
 }
 

@@ -79,6 +79,12 @@ TEST(ConfigSectionTest, WrongTypesAreNamed) {
   }
 }
 
+TEST(ConfigSectionTest, DuplicateKeyIsAnError) {
+  auto section = parseOk("url: a\nurl: b\n");
+  section.getString("url", "");
+  EXPECT_EQ(section.status().message(), "plugins.test.url: duplicate key");
+}
+
 TEST(ConfigSectionTest, FirstErrorWins) {
   auto section = parseOk("a: x\nb: y\n");
   section.getInt("a", 0, 0, 1);

@@ -91,7 +91,7 @@ Expected<ClientMessage> parseChat(const Object& object) {
   if (object.has("demo")) {
     const auto demo = object.getObject("demo");
     if (!demo) return bad("\"demo\" must be an object");
-    if (auto status = checkFields(*demo, "demo", {"chunks", "intervalMs"}); !status) return status;
+    if (auto status = checkFields(*demo, "demo", {"chunks", "intervalMs", "stamp"}); !status) return status;
     if (demo->has("chunks")) {
       auto chunks = intField(*demo, "chunks", 0);
       if (!chunks) return chunks.error().withContext("demo");
@@ -101,6 +101,11 @@ Expected<ClientMessage> parseChat(const Object& object) {
       auto interval = intField(*demo, "intervalMs", 0);
       if (!interval) return interval.error().withContext("demo");
       message.demo.intervalMs = *interval;
+    }
+    if (demo->has("stamp")) {
+      const auto stamp = demo->get("stamp");
+      if (!stamp.isBoolean()) return bad("\"demo.stamp\" must be true or false");
+      message.demo.stamp = stamp.extract<bool>();
     }
   }
   return ClientMessage(std::move(message));

@@ -24,6 +24,7 @@ struct SubscribeMessage {
 struct DemoOverride {
   std::optional<std::int64_t> chunks;
   std::optional<std::int64_t> intervalMs;
+  bool stamp = false;  // chunks start with the time they were produced (load tests measure latency)
 };
 struct ChatMessage {
   std::string sessionId;

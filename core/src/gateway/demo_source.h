@@ -21,8 +21,11 @@ struct DemoSettings {
 
 class DemoSource final : public ChunkSource {
  public:
+  // With `stamp`, each chunk starts with the wall-clock time it was made, in
+  // microseconds since the epoch, then a space: load generators on the same
+  // host measure end-to-end latency with it.
   DemoSource(std::string prompt, std::int64_t chunks, std::chrono::milliseconds interval,
-             std::size_t chunkBytes);
+             std::size_t chunkBytes, bool stamp);
 
   std::int64_t chunkCount() const override { return chunks_; }
   std::string chunk(std::int64_t index) const override;
@@ -33,6 +36,7 @@ class DemoSource final : public ChunkSource {
   std::int64_t chunks_;
   std::chrono::milliseconds interval_;
   std::size_t chunkBytes_;
+  bool stamp_;
 };
 
 }  // namespace streamgate::gateway

@@ -98,7 +98,7 @@ void StreamService::produce(net::EventLoop& loop, const StreamId& stream, Lease 
   auto source = std::make_unique<DemoSource>(
       chat.content, chat.demo.chunks.value_or(demo.chunks),
       chat.demo.intervalMs ? std::chrono::milliseconds(*chat.demo.intervalMs) : demo.interval,
-      demo.chunkBytes);
+      demo.chunkBytes, chat.demo.stamp);
   auto producer =
       std::make_shared<StreamProducer>(context_, loop, stream, std::move(lease), std::move(source),
                                        firstIndex, chat.requestId, [this](StreamProducer& done) {

@@ -88,11 +88,13 @@ Status validateUpgrade(const Poco::Net::HTTPRequest& request) {
   if (request.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1) {
     return invalid("WebSocket upgrade must use HTTP/1.1, got " + quoted(request.getVersion()));
   }
-  const std::string& upgrade = request.get("Upgrade", "");
+  // Copies, not references: for a missing header, get() returns a reference to
+  // its default argument, a temporary.
+  const std::string upgrade = request.get("Upgrade", std::string());
   if (!hasToken(upgrade, "websocket")) {
     return invalid("Upgrade header must be \"websocket\", got " + quoted(upgrade));
   }
-  const std::string& connection = request.get("Connection", "");
+  const std::string connection = request.get("Connection", std::string());
   if (!hasToken(connection, "upgrade")) {
     return invalid("Connection header must contain the token \"upgrade\", got " + quoted(connection));
   }

@@ -91,10 +91,15 @@ ConfigSection::ConfigSection(std::shared_ptr<State> state, std::unique_ptr<Node>
     : state_(std::move(state)), node_(std::move(node)), path_(std::move(path)) {
   node_->tracked = std::make_shared<Tracked>();
   node_->tracked->path = path_;
-  if (node_->yaml.IsMap()) {
-    for (const auto& entry : node_->yaml) node_->tracked->keys.push_back(entry.first.as<std::string>());
-  }
   state_->sections.push_back(node_->tracked);
+  if (node_->yaml.IsMap()) {
+    for (const auto& entry : node_->yaml) {
+      std::string key = entry.first.as<std::string>();
+      // YAML would silently keep one of the two; the user meant one of them.
+      if (has(key)) fail(key, "duplicate key");
+      node_->tracked->keys.push_back(std::move(key));
+    }
+  }
 }
 
 ConfigSection::ConfigSection(ConfigSection&&) noexcept = default;
