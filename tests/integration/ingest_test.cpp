@@ -126,7 +126,8 @@ TEST_F(IngestTest, RequestsAreChecked) {
 }
 
 TEST_F(IngestTest, ProducerThatGoesSilentIsEndedAsInterrupted) {
-  start(nodeConfig("ingest:\n  api_keys: [" + kKey + "]\n" + "streams:\n  lease_ttl: 500ms\n  janitor_interval: 100ms\n"));
+  start(nodeConfig("ingest:\n  api_keys: [" + kKey + "]\n" +
+                   "streams:\n  lease_ttl: 500ms\n  janitor_interval: 100ms\n"));
   auto client = connect();
   subscribe(*client, "i6");
   const auto [messageId, token] = create("i6");
@@ -137,7 +138,8 @@ TEST_F(IngestTest, ProducerThatGoesSilentIsEndedAsInterrupted) {
   EXPECT_EQ(indexes, range(0, 1));
   const auto late = post("i6", messageId, "chunks", R"({"index":1,"content":"b"})", token);
   EXPECT_EQ(late.status, 409) << late.body;
-  EXPECT_NE(httpGet(port_, "/metrics").body.find("streamgate_streams_interrupted_total 1"), std::string::npos);
+  EXPECT_NE(httpGet(port_, "/metrics").body.find("streamgate_streams_interrupted_total 1"),
+            std::string::npos);
 }
 
 TEST_F(IngestTest, OffWithoutApiKeys) {
