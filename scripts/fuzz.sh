@@ -34,15 +34,8 @@ if ((${#targets[@]} == 0)); then
   for dir in "$corpus_root"/*/; do targets+=("$(basename "$dir")"); done
 fi
 
-# libFuzzer comes with clang's runtime libraries (Debian: clang and
-# libclang-rt-14-dev). Installing them is setup.sh's job; here we only make
-# sure they are there before spending minutes on a build.
-fuzzer_runtime=$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null || true)
-if ! command -v clang++ >/dev/null || [[ ! -f $fuzzer_runtime ]]; then
-  echo "fuzz.sh: clang and its fuzzer runtime are needed; install them as root:" >&2
-  echo "  apt-get update && apt-get install -y --no-install-recommends clang libclang-rt-14-dev" >&2
-  exit 1
-fi
+# libFuzzer comes with clang's runtime libraries.
+"$root/scripts/setup.sh" --no-build --with clang libclang-rt-14-dev
 
 # Everything is instrumented for coverage and sanitizers, not only the fuzz
 # targets: the code under test lives in the libraries they link. Warnings are

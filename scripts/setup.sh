@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Shared set-up for run.sh and test.sh: install the Debian packages that are
-# missing, then configure and build into build/ (BUILD_DIR overrides).
-# Usage: scripts/setup.sh [--for-tests]
+# Shared set-up for run.sh, test.sh and fuzz.sh: install the Debian packages
+# that are missing, then configure and build into build/ (BUILD_DIR overrides).
+# Usage: scripts/setup.sh [--for-tests] [--no-build] [--with PACKAGE...]
+#   --for-tests  also what the test suites need
+#   --no-build   packages only
+#   --with       extra packages (the rest of the arguments)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 
 packages=(cmake g++ make ninja-build pkg-config
-          libpoco-dev libyaml-cpp-dev libboost-dev)
-if [[ ${1:-} == --for-tests ]]; then
-  packages+=(googletest libgtest-dev libgmock-dev)
-fi
+          libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev)
+build=1
+while (($#)); do
+  case $1 in
+    --for-tests) packages+=(googletest libgtest-dev libgmock-dev); shift ;;
+    --no-build) build=0; shift ;;
+    --with) shift; packages+=("$@"); break ;;
+    *) echo "setup.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
@@ -33,5 +42,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${command[@]}"
 fi
 
-cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+if ((build)); then
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build_dir" -j "$(nproc)"
+fi

@@ -21,15 +21,6 @@ struct UpgradeContext {
   std::string userId;  // empty: must send an auth message
 };
 
-HttpReply jsonReply(int status, std::string_view code, std::string_view message) {
-  std::string body = R"({"error":)";
-  appendJsonString(body, code);
-  body += R"(,"message":)";
-  appendJsonString(body, message);
-  body += '}';
-  return HttpReply{status, "application/json", std::move(body)};
-}
-
 std::string tokenFromQuery(const std::string& uri) {
   for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) {
     if (name == "token") return value;
@@ -144,11 +135,11 @@ void Gateway::upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
                       net::WsHandler& handler, bool authenticate) {
   if (auto status = net::validateUpgrade(request); !status) {
     if (request.get("Sec-WebSocket-Version", "") != "13") response.set("Sec-WebSocket-Version", "13");
-    sendReply(response, jsonReply(400, "bad_request", status.message()));
+    sendReply(response, errorReply(400, "bad_request", status.message()));
     return;
   }
   if (draining_.load()) {
-    sendReply(response, jsonReply(503, "unavailable", "node " + settings_.node.id + " is shutting down"));
+    sendReply(response, errorReply(503, "unavailable", "node " + settings_.node.id + " is shutting down"));
     return;
   }
   auto context = std::make_shared<UpgradeContext>();
@@ -158,7 +149,7 @@ void Gateway::upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
     } else if (const std::string token = tokenFromQuery(request.getURI()); !token.empty()) {
       auto user = verifier_->verify(token, std::chrono::system_clock::now());
       if (!user) {
-        sendReply(response, jsonReply(401, "unauthorized", user.error().message()));
+        sendReply(response, errorReply(401, "unauthorized", user.error().message()));
         return;
       }
       context->userId = std::move(*user);
@@ -200,7 +191,7 @@ void Gateway::onClosed(const std::shared_ptr<net::WsConnection>& connection, std
 }
 
 HttpReply Gateway::ready() {
-  if (draining_.load()) return jsonReply(503, "unavailable", "shutting down");
+  if (draining_.load()) return errorReply(503, "unavailable", "shutting down");
   const auto results = probeBackends(backends_, std::chrono::milliseconds(1000));
   bool up = true;
   std::string body = R"({"status":)";

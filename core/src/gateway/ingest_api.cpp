@@ -28,14 +28,8 @@ struct HttpError {
   std::string message;
 };
 
-HttpReply errorReply(const HttpError& error, const std::string& extra = {}) {
-  std::string body = R"({"error":)";
-  appendJsonString(body, error.code);
-  body += R"(,"message":)";
-  appendJsonString(body, error.message);
-  body += extra;
-  body += '}';
-  return HttpReply{error.status, "application/json", std::move(body)};
+HttpReply errorReply(const HttpError& error, std::string_view extraFields = {}) {
+  return streamgate::errorReply(error.status, error.code, error.message, extraFields);
 }
 
 // What a store or lock error means to an HTTP client.

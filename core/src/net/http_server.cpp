@@ -23,15 +23,6 @@ std::vector<std::string> splitPath(const std::string& path) {
   return segments;
 }
 
-std::string jsonError(std::string_view code, std::string_view message) {
-  std::string body = R"({"error":)";
-  appendJsonString(body, code);
-  body += R"(,"message":)";
-  appendJsonString(body, message);
-  body += '}';
-  return body;
-}
-
 class RouteHandler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit RouteHandler(std::shared_ptr<const HttpRouter> router) : router_(std::move(router)) {}
@@ -58,6 +49,16 @@ class RouteFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 };
 
 }  // namespace
+
+HttpReply errorReply(int status, std::string_view code, std::string_view message, std::string_view extraFields) {
+  std::string body = R"({"error":)";
+  appendJsonString(body, code);
+  body += R"(,"message":)";
+  appendJsonString(body, message);
+  body += extraFields;
+  body += '}';
+  return HttpReply{status, "application/json", std::move(body)};
+}
 
 void sendReply(Poco::Net::HTTPServerResponse& response, const HttpReply& reply) {
   response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
@@ -106,10 +107,10 @@ void HttpRouter::dispatch(Poco::Net::HTTPServerRequest& request,
   }
   if (!allowed.empty()) {
     response.set("Allow", allowed);
-    sendReply(response, {405, "application/json", jsonError("method_not_allowed", "allowed: " + allowed)});
+    sendReply(response, errorReply(405, "method_not_allowed", "allowed: " + allowed));
     return;
   }
-  sendReply(response, {404, "application/json", jsonError("not_found", "no route " + path)});
+  sendReply(response, errorReply(404, "not_found", "no route " + path));
 }
 
 HttpServer::HttpServer(const ServerSettings& settings, std::shared_ptr<const HttpRouter> router)

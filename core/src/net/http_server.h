@@ -53,6 +53,11 @@ class HttpRouter {
 
 void sendReply(Poco::Net::HTTPServerResponse& response, const HttpReply& reply);
 
+// {"error":code,"message":message<extraFields>}: the body of every HTTP error.
+// extraFields, when given, starts with a comma (`,"expectedIndex":3`).
+HttpReply errorReply(int status, std::string_view code, std::string_view message,
+                     std::string_view extraFields = {});
+
 class HttpServer {
  public:
   HttpServer(const ServerSettings& settings, std::shared_ptr<const HttpRouter> router);

@@ -31,78 +31,13 @@ WsParser::WsParser(WsParserLimits limits) : limits_(limits) {}
 std::size_t WsParser::parse(char* data, std::size_t size, WsParserSink& sink) {
   std::size_t pos = 0;
   while (state_ == State::kOpen) {
-    const std::size_t available = size - pos;
-    if (available < 2) break;
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data + pos);
-
-    // Everything decidable from the first two bytes is checked before waiting
-    // for the rest of the header, so a bad frame fails as early as possible.
-    if (bytes[0] & kRsvBits) {
-      fail(sink, ws_close::kProtocolError, "reserved bits set without a negotiated extension");
-      break;
-    }
-    const std::uint8_t opcode = bytes[0] & kOpcodeBits;
-    if (!isKnownOpcode(opcode)) {
-      fail(sink, ws_close::kProtocolError, "unknown opcode " + std::to_string(opcode));
-      break;
-    }
     Frame frame{};
-    frame.fin = bytes[0] & kFinBit;
-    frame.opcode = static_cast<WsOpcode>(opcode);
-    frame.masked = bytes[1] & kMaskBit;
-    const std::uint8_t length7 = bytes[1] & kLengthBits;
-    const bool control = opcode & kControlBit;
-    if (control) {
-      if (!frame.fin) {
-        fail(sink, ws_close::kProtocolError, "fragmented control frame");
-        break;
-      }
-      if (length7 > kMaxControlPayload) {
-        fail(sink, ws_close::kProtocolError, "control frame payload longer than 125 bytes");
-        break;
-      }
-    } else if (frame.opcode == WsOpcode::kContinuation) {
-      if (!inMessage_) {
-        fail(sink, ws_close::kProtocolError, "continuation frame without a message in progress");
-        break;
-      }
-    } else if (inMessage_) {
-      fail(sink, ws_close::kProtocolError, "new data frame while a fragmented message is in progress");
+    if (readHeader(reinterpret_cast<const std::uint8_t*>(data + pos), size - pos, frame, sink) !=
+        HeaderStatus::kComplete) {
       break;
     }
-    if (!frame.masked && limits_.requireMask) {
-      fail(sink, ws_close::kProtocolError, "unmasked client frame");
-      break;
-    }
-
-    const std::size_t lengthBytes = length7 == kLength16 ? 2 : length7 == kLength64 ? 8 : 0;
-    if (available < 2 + lengthBytes) break;
-    std::uint64_t payloadSize = length7;
-    if (lengthBytes != 0) {
-      payloadSize = 0;
-      for (std::size_t i = 0; i < lengthBytes; ++i) payloadSize = (payloadSize << 8) | bytes[2 + i];
-    }
-    if (payloadSize >> 63) {
-      fail(sink, ws_close::kProtocolError, "64-bit payload length with the most significant bit set");
-      break;
-    }
-    if (!control) {
-      // Refused on the declared length alone: nobody buffers a huge payload.
-      const std::size_t received = inMessage_ ? fragments_.size() : 0;
-      if (payloadSize > limits_.maxMessageBytes - received) {
-        fail(sink, ws_close::kMessageTooBig,
-             "message of at least " + std::to_string(received + payloadSize) +
-                 " bytes exceeds the limit of " + std::to_string(limits_.maxMessageBytes));
-        break;
-      }
-    }
-
-    frame.headerSize = 2 + lengthBytes + (frame.masked ? frame.maskKey.size() : 0);
-    if (available < frame.headerSize) break;
-    if (frame.masked) std::memcpy(frame.maskKey.data(), bytes + 2 + lengthBytes, frame.maskKey.size());
-    frame.payloadSize = static_cast<std::size_t>(payloadSize);  // <= the limit or 125
     char* payload = data + pos + frame.headerSize;
-    const std::size_t payloadAvailable = available - frame.headerSize;
+    const std::size_t payloadAvailable = size - pos - frame.headerSize;
     const bool complete = payloadAvailable >= frame.payloadSize;
     if (!advancePayload(frame, payload, complete ? frame.payloadSize : payloadAvailable)) {
       fail(sink, ws_close::kInvalidPayload, "text message is not valid UTF-8");
@@ -114,6 +49,74 @@ std::size_t WsParser::parse(char* data, std::size_t size, WsParserSink& sink) {
     pos += frame.headerSize + frame.payloadSize;
   }
   return pos;
+}
+
+WsParser::HeaderStatus WsParser::readHeader(const std::uint8_t* bytes, std::size_t available, Frame& frame,
+                                            WsParserSink& sink) {
+  if (available < 2) return HeaderStatus::kNeedMore;
+  // Everything decidable from the first two bytes is checked before waiting
+  // for the rest of the header, so a bad frame fails as early as possible.
+  if (bytes[0] & kRsvBits) {
+    return headerError(sink, ws_close::kProtocolError, "reserved bits set without a negotiated extension");
+  }
+  const std::uint8_t opcode = bytes[0] & kOpcodeBits;
+  if (!isKnownOpcode(opcode)) {
+    return headerError(sink, ws_close::kProtocolError, "unknown opcode " + std::to_string(opcode));
+  }
+  frame.fin = bytes[0] & kFinBit;
+  frame.opcode = static_cast<WsOpcode>(opcode);
+  frame.masked = bytes[1] & kMaskBit;
+  const std::uint8_t length7 = bytes[1] & kLengthBits;
+  const bool control = opcode & kControlBit;
+  if (control) {
+    if (!frame.fin) return headerError(sink, ws_close::kProtocolError, "fragmented control frame");
+    if (length7 > kMaxControlPayload) {
+      return headerError(sink, ws_close::kProtocolError, "control frame payload longer than 125 bytes");
+    }
+  } else if (frame.opcode == WsOpcode::kContinuation) {
+    if (!inMessage_) {
+      return headerError(sink, ws_close::kProtocolError, "continuation frame without a message in progress");
+    }
+  } else if (inMessage_) {
+    return headerError(sink, ws_close::kProtocolError,
+                       "new data frame while a fragmented message is in progress");
+  }
+  if (!frame.masked && limits_.requireMask) {
+    return headerError(sink, ws_close::kProtocolError, "unmasked client frame");
+  }
+
+  const std::size_t lengthBytes = length7 == kLength16 ? 2 : length7 == kLength64 ? 8 : 0;
+  if (available < 2 + lengthBytes) return HeaderStatus::kNeedMore;
+  std::uint64_t payloadSize = length7;
+  if (lengthBytes != 0) {
+    payloadSize = 0;
+    for (std::size_t i = 0; i < lengthBytes; ++i) payloadSize = (payloadSize << 8) | bytes[2 + i];
+  }
+  if (payloadSize >> 63) {
+    return headerError(sink, ws_close::kProtocolError,
+                       "64-bit payload length with the most significant bit set");
+  }
+  if (!control) {
+    // Refused on the declared length alone: nobody buffers a huge payload.
+    const std::size_t received = inMessage_ ? fragments_.size() : 0;
+    if (payloadSize > limits_.maxMessageBytes - received) {
+      return headerError(sink, ws_close::kMessageTooBig,
+                         "message of at least " + std::to_string(received + payloadSize) +
+                             " bytes exceeds the limit of " + std::to_string(limits_.maxMessageBytes));
+    }
+  }
+  frame.payloadSize = static_cast<std::size_t>(payloadSize);  // <= the limit or 125
+
+  frame.headerSize = 2 + lengthBytes + (frame.masked ? frame.maskKey.size() : 0);
+  if (available < frame.headerSize) return HeaderStatus::kNeedMore;
+  if (frame.masked) std::memcpy(frame.maskKey.data(), bytes + 2 + lengthBytes, frame.maskKey.size());
+  return HeaderStatus::kComplete;
+}
+
+WsParser::HeaderStatus WsParser::headerError(WsParserSink& sink, std::uint16_t closeCode,
+                                             std::string_view reason) {
+  fail(sink, closeCode, reason);
+  return HeaderStatus::kFailed;
 }
 
 bool WsParser::advancePayload(const Frame& frame, char* payload, std::size_t upTo) {

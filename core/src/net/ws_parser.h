@@ -85,6 +85,11 @@ class WsParser {
     std::size_t payloadSize;
   };
 
+  enum class HeaderStatus : std::uint8_t { kComplete, kNeedMore, kFailed };
+
+  // Decodes and checks the header at the front of bytes into frame.
+  HeaderStatus readHeader(const std::uint8_t* bytes, std::size_t available, Frame& frame, WsParserSink& sink);
+  HeaderStatus headerError(WsParserSink& sink, std::uint16_t closeCode, std::string_view reason);
   // Unmasks payload bytes [payloadDone_, upTo) of the current frame and runs
   // them through the UTF-8 validator when they belong to a text message.
   // False when they make the text invalid.
