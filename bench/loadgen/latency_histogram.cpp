@@ -6,7 +6,7 @@
 namespace streamgate::bench {
 namespace {
 
-constexpr std::int64_t kFineLimit = 65'536;  // us, 1 us buckets below
+constexpr std::int64_t kFineLimit = 65'536;   // us, 1 us buckets below
 constexpr std::int64_t kCoarseWidth = 1'000;  // us
 constexpr std::int64_t kCoarseLimit = 60'000'000;
 constexpr std::size_t kBuckets = kFineLimit + (kCoarseLimit - kFineLimit) / kCoarseWidth + 1;

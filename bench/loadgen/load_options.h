@@ -11,8 +11,8 @@ struct LoadOptions {
   std::uint16_t port = 8080;
   std::string path = "/ws";
   int connections = 1000;
-  int threads = 1;            // worker threads, each with its own epoll set
-  int rampPerSec = 5000;      // new connections per second while connecting
+  int threads = 1;        // worker threads, each with its own epoll set
+  int rampPerSec = 5000;  // new connections per second while connecting
   // Streaming: every connection sends one chat asking for `chunks` chunks,
   // `intervalMs` apart, and checks what comes back.
   int chunks = 100;

@@ -37,7 +37,21 @@ std::optional<ProcessSample> sampleProcess(int pid) {
       break;
     }
   }
+  std::ifstream ioFile(dir + "/io");
+  for (std::string line; std::getline(ioFile, line);) {
+    if (line.rfind("syscw:", 0) == 0) sample.writeCalls = std::stoll(line.substr(6));
+    if (line.rfind("syscr:", 0) == 0) sample.readCalls = std::stoll(line.substr(6));
+  }
   return sample;
+}
+
+double machineBusySeconds() {
+  std::ifstream statFile("/proc/stat");
+  std::string cpu;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  statFile >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return static_cast<double>(user + nice + system + irq + softirq + steal) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 double selfCpuSeconds() {

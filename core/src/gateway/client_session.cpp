@@ -351,16 +351,23 @@ void ClientSession::onSessionEvent(const std::string& sessionId, const EventView
                                    const net::Frame& frame) {
   const auto it = watched_.find(sessionId);
   if (it == watched_.end() || !it->second.ready || !frame) return;
-  const std::string messageId(event.messageId);
-  auto cursorIt = it->second.cursors.find(messageId);
+  // Every chunk comes through here: look up by the event's view, copy the
+  // id only for a stream seen for the first time.
+  auto cursorIt = it->second.cursors.find(event.messageId);
   if (cursorIt == it->second.cursors.end()) {
+    const std::string messageId(event.messageId);
     if (isFinished(streamKey(sessionId, messageId))) return;  // a late duplicate
     // A stream this connection has not seen yet: deliver it from its start.
     if (follow(StreamId{sessionId, messageId}, 0) == nullptr) return;
     cursorIt = it->second.cursors.find(messageId);
   }
   std::shared_ptr<StreamCursor> cursor = cursorIt->second;
-  it->second.lastEvent[messageId] = loop_.now();
+  const std::string& messageId = cursor->stream().messageId;
+  if (auto last = it->second.lastEvent.find(messageId); last != it->second.lastEvent.end()) {
+    last->second = loop_.now();
+  } else {
+    it->second.lastEvent.emplace(messageId, loop_.now());
+  }
   cursor->onLive(event.kind, event.index, frame);
   if (cursor->finished()) {
     rememberFinished(streamKey(sessionId, messageId));

@@ -51,9 +51,10 @@ class ClientSession final : public SessionListener,
  private:
   struct Watched {
     bool ready = false;
-    std::vector<std::function<void(Status)>> pending;              // run once ready (or failed)
-    std::map<std::string, std::shared_ptr<StreamCursor>> cursors;  // by messageId
-    std::map<std::string, net::EventLoop::Clock::time_point> lastEvent;
+    std::vector<std::function<void(Status)>> pending;  // run once ready (or failed)
+    // By messageId; transparent, so a live event finds its cursor without a string copy.
+    std::map<std::string, std::shared_ptr<StreamCursor>, std::less<>> cursors;
+    std::map<std::string, net::EventLoop::Clock::time_point, std::less<>> lastEvent;
   };
 
   void handle(AuthMessage message);

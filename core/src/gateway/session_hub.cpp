@@ -1,11 +1,28 @@
 #include "gateway/session_hub.h"
 
 #include <algorithm>
+#include <array>
 
 #include "gateway/metrics.h"
 #include "net/ws_frame.h"
 
 namespace streamgate::gateway {
+namespace {
+
+// Listeners copied for one delivery without touching the heap when there
+// are few, as there usually are (a client or two and the producer).
+constexpr std::size_t kInlineListeners = 8;
+
+}  // namespace
+
+// One bus event as this node's listeners receive it, decoded and framed once
+// and shared by every loop it is posted to. The frame handed to listeners
+// aliases this object: event and frame are one allocation.
+struct SessionHub::Event {
+  std::string frameBytes;  // the encoded text frame; empty for control events
+  std::string messageId;
+  EventView view;  // messageId and json point into the strings above
+};
 
 SessionHub::SessionHub(MessageBus& bus, Metrics& metrics) : bus_(bus), metrics_(metrics) {}
 
@@ -29,7 +46,10 @@ void SessionHub::join(const std::string& sessionId, net::EventLoop& loop, Sessio
     std::lock_guard lock(mutex_);
     Entry& entry = sessions_[sessionId];
     auto& [count, set] = entry.loops[&loop];
-    if (!set) set = std::make_shared<LoopListeners>();
+    if (!set) {
+      set = std::make_shared<LoopListeners>();
+      set->sessionId = sessionId;
+    }
     ++count;
     local = set;
     if (entry.state == Entry::State::kReady) {
@@ -96,6 +116,7 @@ void SessionHub::leave(const std::string& sessionId, net::EventLoop& loop, Sessi
     const auto found = std::find(listeners.begin(), listeners.end(), listener);
     if (found == listeners.end()) return;
     listeners.erase(found);
+    ++loopIt->second.second->removals;
     if (--loopIt->second.first == 0) entry.loops.erase(loopIt);
     if (entry.loops.empty()) {
       released = std::move(entry.subscription);
@@ -106,35 +127,58 @@ void SessionHub::leave(const std::string& sessionId, net::EventLoop& loop, Sessi
 }
 
 void SessionHub::onMessage(const std::string& sessionId, std::string_view payload) {
-  auto owned = std::make_shared<const std::string>(payload);
-  auto event = decodeEvent(*owned);
-  if (!event) {
+  const auto decoded = decodeEvent(payload);
+  if (!decoded) {
     metrics_.busEventsMalformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   metrics_.busEventsReceived.fetch_add(1, std::memory_order_relaxed);
-  // Framed once for every local recipient.
+  // Framed once for every local recipient; only what listeners read is
+  // copied out of the payload, which is valid only during this call.
+  auto event = std::make_shared<Event>();
+  event->messageId.assign(decoded->messageId);
+  event->view = *decoded;
+  event->view.messageId = event->messageId;
+  if (!decoded->json.empty()) {
+    net::appendFrame(event->frameBytes, net::WsOpcode::kText, decoded->json);
+    event->view.json = std::string_view(event->frameBytes).substr(net::frameHeaderSize(decoded->json.size()));
+  }
+  std::shared_ptr<const Event> shared = std::move(event);
+  // Posted under the lock (the order join() also takes: hub, then loop
+  // queue), which saves copying the targets out first.
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(sessionId);
+  if (it == sessions_.end()) return;
+  for (const auto& [loop, countAndSet] : it->second.loops) {
+    loop->queueInLoop([set = countAndSet.second, shared] { deliver(*set, shared); });
+  }
+}
+
+void SessionHub::deliver(LoopListeners& set, const std::shared_ptr<const Event>& event) {
   net::Frame frame;
-  if (!event->json.empty()) {
-    frame = std::make_shared<const std::string>(net::encodeFrame(net::WsOpcode::kText, event->json));
+  if (!event->frameBytes.empty()) {
+    // Aliasing: the frame keeps the whole event alive, one allocation for both.
+    frame = net::Frame(event, &event->frameBytes);
   }
-  std::vector<std::pair<net::EventLoop*, std::shared_ptr<LoopListeners>>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = sessions_.find(sessionId);
-    if (it == sessions_.end()) return;
-    for (const auto& [loop, countAndSet] : it->second.loops) targets.emplace_back(loop, countAndSet.second);
+  // Copy: a listener may leave (or another join) while being called.
+  const std::size_t count = set.listeners.size();
+  std::array<SessionListener*, kInlineListeners> inlineCopy{};
+  std::vector<SessionListener*> heapCopy;
+  SessionListener* const* listeners = inlineCopy.data();
+  if (count <= kInlineListeners) {
+    std::copy(set.listeners.begin(), set.listeners.end(), inlineCopy.begin());
+  } else {
+    heapCopy = set.listeners;
+    listeners = heapCopy.data();
   }
-  for (auto& [loop, set] : targets) {
-    loop->queueInLoop([set, sessionId, owned, view = *event, frame] {
-      // Copy: a listener may leave (or another join) while being called.
-      const auto listeners = set->listeners;
-      for (SessionListener* listener : listeners) {
-        if (std::find(set->listeners.begin(), set->listeners.end(), listener) == set->listeners.end())
-          continue;
-        listener->onSessionEvent(sessionId, view, frame);
-      }
-    });
+  const std::uint64_t removals = set.removals;
+  for (std::size_t i = 0; i < count; ++i) {
+    SessionListener* listener = listeners[i];
+    // Only when someone left since the copy can it name a listener that is gone.
+    if (set.removals != removals &&
+        std::find(set.listeners.begin(), set.listeners.end(), listener) == set.listeners.end())
+      continue;
+    listener->onSessionEvent(set.sessionId, event->view, frame);
   }
 }
 

@@ -52,8 +52,11 @@ class SessionHub {
  private:
   // The listeners of one session on one loop; touched only on that loop.
   struct LoopListeners {
+    std::string sessionId;
     std::vector<SessionListener*> listeners;
+    std::uint64_t removals = 0;  // leave() calls so far: a delivery checks whether its copy is stale
   };
+  struct Event;
   struct Waiter {
     net::EventLoop* loop;
     std::function<void(Status)> ready;
@@ -70,6 +73,7 @@ class SessionHub {
   void subscribe(const std::string& sessionId, std::uint64_t generation);
   void onReady(const std::string& sessionId, std::uint64_t generation, Status status);
   void onMessage(const std::string& sessionId, std::string_view payload);
+  static void deliver(LoopListeners& set, const std::shared_ptr<const Event>& event);
 
   MessageBus& bus_;
   Metrics& metrics_;

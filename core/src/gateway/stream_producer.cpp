@@ -9,6 +9,9 @@ namespace streamgate::gateway {
 namespace {
 
 constexpr int kMaxRetries = 8;
+// An unpaced source has its next chunks ready at once: they go to the store
+// in one append and reach each client in one write (DESIGN.md section 6).
+constexpr std::int64_t kMaxUnpacedBatch = 64;
 
 // Backoff for a backend that is briefly away: 50ms, 100ms, ... capped at 2s.
 std::chrono::milliseconds retryDelay(int attempt) {
@@ -67,7 +70,11 @@ void StreamProducer::produceNext() {
     end(Terminal{TerminalKind::kComplete, nextIndex_, {}, {}});
     return;
   }
-  AppendRequest request{stream_, nextIndex_, {source_->chunk(nextIndex_)}, lease_.fencingToken};
+  const std::int64_t batch =
+      source_->interval().count() == 0 ? std::min(kMaxUnpacedBatch, source_->chunkCount() - nextIndex_) : 1;
+  AppendRequest request{stream_, nextIndex_, {}, lease_.fencingToken};
+  request.contents.reserve(static_cast<std::size_t>(batch));
+  for (std::int64_t i = 0; i < batch; ++i) request.contents.push_back(source_->chunk(nextIndex_ + i));
   context_.writer.append(std::move(request),
                          [weak = weak_from_this(), loop = &loop_](Expected<std::int64_t> next) {
                            loop->queueInLoop([weak, next = std::move(next)]() mutable {

@@ -21,9 +21,10 @@ void StreamWriter::append(AppendRequest request, Callback<std::int64_t> done) {
     // if that attempt died between append and publish. Publishing them again
     // is harmless (subscribers drop duplicates), losing them is not.
     const auto& contents = shared->contents;
+    const std::string channel = sessionChannel(shared->stream.sessionId);  // once per batch
     for (std::size_t i = 0; i < contents.size(); ++i) {
       const std::int64_t index = shared->firstIndex + static_cast<std::int64_t>(i);
-      publish(shared->stream, encodeChunkEvent(shared->stream, index, contents[i]));
+      publish(channel, encodeChunkEvent(shared->stream, index, contents[i]));
     }
     metrics_.chunksAppended.fetch_add(contents.size(), std::memory_order_relaxed);
     done(std::move(next));
@@ -34,21 +35,21 @@ void StreamWriter::finish(const StreamId& stream, const Terminal& terminal, std:
                           Callback<Terminal> done) {
   store_.finish(stream, terminal, fencingToken,
                 [this, stream, done = std::move(done)](Expected<Terminal> result) {
-                  if (result) publish(stream, encodeTerminalEvent(stream, *result));
+                  if (result) publish(sessionChannel(stream.sessionId), encodeTerminalEvent(stream, *result));
                   done(std::move(result));
                 });
 }
 
 void StreamWriter::publishStarted(const StreamId& stream, std::string_view requestId) {
-  publish(stream, encodeStartedEvent(stream, requestId));
+  publish(sessionChannel(stream.sessionId), encodeStartedEvent(stream, requestId));
 }
 
 void StreamWriter::publishCancelRequest(const StreamId& stream, StatusCallback done) {
   bus_.publish(sessionChannel(stream.sessionId), encodeCancelRequest(stream), std::move(done));
 }
 
-void StreamWriter::publish(const StreamId& stream, std::string payload) {
-  bus_.publish(sessionChannel(stream.sessionId), std::move(payload), [&metrics = metrics_](Status status) {
+void StreamWriter::publish(const std::string& channel, std::string payload) {
+  bus_.publish(channel, std::move(payload), [&metrics = metrics_](Status status) {
     // A lost publish is repaired by subscribers from the store (the next
     // event reveals the gap; an idle stream is re-checked), so it is counted,
     // not retried.

@@ -31,7 +31,7 @@ class StreamWriter {
   void publishCancelRequest(const StreamId& stream, StatusCallback done);
 
  private:
-  void publish(const StreamId& stream, std::string payload);
+  void publish(const std::string& channel, std::string payload);
 
   StreamStore& store_;
   MessageBus& bus_;

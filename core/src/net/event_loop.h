@@ -52,7 +52,7 @@ class EventLoop {
   void quit();
 
   // Any thread. True from run() until it returns.
-  bool isRunning() const noexcept { return running_.load(std::memory_order_acquire); }
+  bool isRunning() const noexcept { return isRunning_.load(std::memory_order_acquire); }
   bool isInLoopThread() const noexcept { return std::this_thread::get_id() == threadId_.load(); }
   void queueInLoop(Task task);
   // Runs now when called on the loop thread, else queues.
@@ -81,12 +81,14 @@ class EventLoop {
   void wake();
   void runDueTimers();
   void runQueuedTasks();
+  void runTurnEnd();
+  void runTasks();
   int pollTimeoutMs() const;
 
   std::string name_;
   std::atomic<std::thread::id> threadId_;  // none until run()
   std::atomic<bool> quit_{false};
-  std::atomic<bool> running_{false};
+  std::atomic<bool> isRunning_{false};
   int epollFd_ = -1;
   int wakeFd_ = -1;
   Clock::time_point now_;
@@ -95,6 +97,7 @@ class EventLoop {
   std::vector<Task> queued_;
 
   std::vector<Task> turnEnd_;
+  std::vector<Task> running_;  // the batch being run; empty between batches
 
   TimerId nextTimerId_ = 1;
   std::map<TimerId, Timer> timers_;

@@ -170,9 +170,14 @@ void WsConnection::enqueue(Frame frame) {
 void WsConnection::scheduleFlush() {
   if (flushScheduled_ || state_ == State::kClosed) return;
   flushScheduled_ = true;
-  loop_.atTurnEnd([self = shared_from_this()] {
-    self->flushScheduled_ = false;
-    self->flush();
+  // The pending flush keeps the connection alive through flushHold_, so the
+  // task captures only `this`: small enough for std::function to hold
+  // without allocating, once per connection per busy turn.
+  flushHold_ = shared_from_this();
+  loop_.atTurnEnd([this] {
+    const auto self = std::move(flushHold_);
+    flushScheduled_ = false;
+    flush();
   });
 }
 
@@ -244,6 +249,9 @@ void WsConnection::terminate(std::uint16_t code) {
   queuedBytes_ = 0;
   handler_.onClosed(self, code);
   if (onGone_) onGone_(this);
+  // The loop may still hold this handler for other events of the current
+  // turn: stay alive until the turn is over.
+  loop_.atTurnEnd([self] {});
 }
 
 }  // namespace streamgate::net

@@ -117,6 +117,7 @@ class WsConnection final : public IoHandler,
   std::size_t queuedBytes_ = 0;
 
   std::shared_ptr<void> context_;
+  std::shared_ptr<WsConnection> flushHold_;  // set while a flush is scheduled
 };
 
 }  // namespace streamgate::net
