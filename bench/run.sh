@@ -38,10 +38,8 @@ for s in "${scenarios[@]}"; do
     ;;
   esac
 done
-command -v jq > /dev/null || {
-  echo "bench/run.sh needs jq (apt-get install jq)" >&2
-  exit 2
-}
+# jq and curl, and the build's own packages, installed like the other scripts do.
+"$ROOT/scripts/setup.sh" --no-build --with jq curl
 
 if [ ! -x "$NODE" ] || [ ! -x "$LOADGEN" ] || [ ! -e "$BUILD_DIR/plugins/libstreamgate_memory.so" ]; then
   echo "== building (Release) in $BUILD_DIR"

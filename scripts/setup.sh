@@ -11,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 
 packages=(cmake g++ make ninja-build pkg-config
-          libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev)
+          libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libjemalloc-dev)
 build=1
 while (($#)); do
   case $1 in
