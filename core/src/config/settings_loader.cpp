@@ -99,7 +99,8 @@ void readGateway(ConfigSection& root, gateway::GatewaySettings& out) {
   out.sessions.heartbeatInterval = sessions.getDuration("heartbeat_interval", out.sessions.heartbeatInterval);
   positive(sessions, "heartbeat_interval", out.sessions.heartbeatInterval);
   out.sessions.nodeTtl = sessions.getDuration("node_ttl", out.sessions.nodeTtl);
-  if (out.sessions.nodeTtl < 2 * out.sessions.heartbeatInterval) {
+  // Halving rather than doubling: a duration may be near its int64 limit.
+  if (out.sessions.nodeTtl / 2 < out.sessions.heartbeatInterval) {
     sessions.fail("node_ttl", "must be at least twice heartbeat_interval");
   }
 

@@ -13,10 +13,11 @@ using Poco::JSON::Object;
 Status bad(std::string message) { return Status(Code::kInvalidArgument, std::move(message)); }
 
 // Rejects fields the message type does not define (typos must not pass silently).
+// "type" belongs to the message itself, not to the objects nested in it.
 Status checkFields(const Object& object, std::string_view type,
-                   std::initializer_list<std::string_view> allowed) {
+                   std::initializer_list<std::string_view> allowed, bool nested = false) {
   for (const auto& [name, value] : object) {
-    bool known = name == "type";
+    bool known = !nested && name == "type";
     for (auto field : allowed) known = known || name == field;
     if (!known) return bad("unknown field \"" + name + "\" in " + std::string(type));
   }
@@ -43,7 +44,12 @@ Expected<std::string> idField(const Object& object, const std::string& name) {
 Expected<std::int64_t> intField(const Object& object, const std::string& name, std::int64_t min) {
   if (!object.has(name)) return bad("missing \"" + name + "\"");
   const auto value = object.get(name);
-  if (!value.isInteger()) return bad("\"" + name + "\" must be an integer");
+  // Poco counts true and false as integers (1 and 0).
+  if (!value.isInteger() || value.isBoolean()) return bad("\"" + name + "\" must be an integer");
+  // Poco 1.11 keeps a number that does not fit int64 as uint64, but parses
+  // 2^64..2^64+3 as 0..3 (its overflow check misses them): unsigned is never
+  // in range, whatever value it holds.
+  if (value.type() == typeid(Poco::UInt64)) return bad("\"" + name + "\" is out of range");
   std::int64_t number = 0;
   try {
     number = value.convert<std::int64_t>();
@@ -63,7 +69,7 @@ Expected<ClientMessage> parseSubscribe(const Object& object) {
   if (object.has("since")) {
     const auto since = object.getObject("since");
     if (!since) return bad("\"since\" must be an object");
-    if (auto status = checkFields(*since, "since", {"messageId", "index"}); !status) return status;
+    if (auto status = checkFields(*since, "since", {"messageId", "index"}, true); !status) return status;
     auto messageId = idField(*since, "messageId");
     if (!messageId) return messageId.error().withContext("since");
     auto index = intField(*since, "index", -1);
@@ -91,7 +97,8 @@ Expected<ClientMessage> parseChat(const Object& object) {
   if (object.has("demo")) {
     const auto demo = object.getObject("demo");
     if (!demo) return bad("\"demo\" must be an object");
-    if (auto status = checkFields(*demo, "demo", {"chunks", "intervalMs", "stamp"}); !status) return status;
+    if (auto status = checkFields(*demo, "demo", {"chunks", "intervalMs", "stamp"}, true); !status)
+      return status;
     if (demo->has("chunks")) {
       auto chunks = intField(*demo, "chunks", 0);
       if (!chunks) return chunks.error().withContext("demo");
@@ -161,6 +168,10 @@ bool isValidId(std::string_view id) noexcept {
 }
 
 Expected<ClientMessage> parseClientMessage(std::string_view json) {
+  // Poco's parser refuses a bare scalar ("ping", 42) with "Attempt to set value
+  // on an empty stack", which tells a client nothing.
+  const auto first = json.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || json[first] != '{') return bad("a message must be a JSON object");
   Poco::Dynamic::Var root;
   try {
     Poco::JSON::Parser parser;

@@ -25,7 +25,11 @@ std::uint64_t fnv1a(std::string_view text) {
 
 DemoSource::DemoSource(std::string prompt, std::int64_t chunks, std::chrono::milliseconds interval,
                        std::size_t chunkBytes, bool stamp)
-    : prompt_(std::move(prompt)), chunks_(chunks), interval_(interval), chunkBytes_(chunkBytes), stamp_(stamp) {}
+    : prompt_(std::move(prompt)),
+      chunks_(chunks),
+      interval_(interval),
+      chunkBytes_(chunkBytes),
+      stamp_(stamp) {}
 
 std::string DemoSource::chunk(std::int64_t index) const {
   // Words picked by a hash of (prompt, index): varied text, same on every node.

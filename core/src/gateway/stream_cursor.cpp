@@ -82,8 +82,9 @@ void StreamCursor::onRead(Expected<StreamSlice> result) {
   reading_ = false;
   // Caught up with the store. A buffered event still ahead of it means the
   // store lost chunks (e.g. a failover dropped writes): say so and move on
-  // rather than wait forever.
-  if (!buffer_.empty() && buffer_.front().kind == EventKind::kChunk && buffer_.front().index > nextIndex_) {
+  // rather than wait forever. That holds for a terminal too (its index is the
+  // chunk count): reading again for chunks the store no longer has would loop.
+  if (!buffer_.empty() && buffer_.front().index > nextIndex_) {
     sink_.cursorFailed(stream_, error_code::kStreamGap,
                        "chunks " + std::to_string(nextIndex_) + ".." +
                            std::to_string(buffer_.front().index - 1) + " of stream " + stream_.sessionId +

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 namespace streamgate {
@@ -94,6 +95,13 @@ ConfigSection::ConfigSection(std::shared_ptr<State> state, std::unique_ptr<Node>
   state_->sections.push_back(node_->tracked);
   if (node_->yaml.IsMap()) {
     for (const auto& entry : node_->yaml) {
+      // YAML allows "[a]: b"; as<std::string>() would throw on it, and a list
+      // or mapping names no key anyone could ask for.
+      if (!entry.first.IsScalar() && !entry.first.IsNull()) {
+        fail("[line " + std::to_string(entry.first.Mark().line + 1) + "]",
+             "a key must be a single value, not " + describe(entry.first));
+        continue;
+      }
       std::string key = entry.first.as<std::string>();
       // YAML would silently keep one of the two; the user meant one of them.
       if (has(key)) fail(key, "duplicate key");
@@ -289,12 +297,18 @@ Expected<std::chrono::milliseconds> parseDuration(std::string_view text) {
   };
   if (error != std::errc() || number < 0) return bad();
   if (unit.empty() && number == 0) return std::chrono::milliseconds(0);
-  if (unit == "ms") return std::chrono::milliseconds(number);
-  if (unit == "s") return std::chrono::milliseconds(std::chrono::seconds(number));
-  if (unit == "m") return std::chrono::milliseconds(std::chrono::minutes(number));
-  if (unit == "h") return std::chrono::milliseconds(std::chrono::hours(number));
-  if (unit == "d") return std::chrono::milliseconds(std::chrono::hours(24 * number));
-  return bad();
+  std::int64_t unitMs = 0;
+  if (unit == "ms") unitMs = 1;
+  if (unit == "s") unitMs = 1'000;
+  if (unit == "m") unitMs = 60'000;
+  if (unit == "h") unitMs = 3'600'000;
+  if (unit == "d") unitMs = 86'400'000;
+  if (unitMs == 0) return bad();
+  // Converting would overflow (undefined behaviour, in practice a wrapped value).
+  if (number > std::numeric_limits<std::int64_t>::max() / unitMs) {
+    return Status(Code::kInvalidArgument, "duration \"" + std::string(text) + "\" is too long");
+  }
+  return std::chrono::milliseconds(number * unitMs);
 }
 
 Expected<std::uint64_t> parseBytes(std::string_view text) {
@@ -302,10 +316,18 @@ Expected<std::uint64_t> parseBytes(std::string_view text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   if (error == std::errc()) {
-    if (unit.empty() || unit == "B") return number;
-    if (unit == "KiB") return number << 10;
-    if (unit == "MiB") return number << 20;
-    if (unit == "GiB") return number << 30;
+    int shift = -1;
+    if (unit.empty() || unit == "B") shift = 0;
+    if (unit == "KiB") shift = 10;
+    if (unit == "MiB") shift = 20;
+    if (unit == "GiB") shift = 30;
+    if (shift >= 0) {
+      // Bits shifted out are lost silently: (2^54 + 64)KiB would read as 64KiB.
+      if (number > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
+        return Status(Code::kInvalidArgument, "size \"" + std::string(text) + "\" is too big");
+      }
+      return number << shift;
+    }
   }
   return Status(Code::kInvalidArgument,
                 "expected a size like 4096, 64KiB, 16MiB or 1GiB, got \"" + std::string(text) + "\"");
