@@ -156,6 +156,18 @@ TEST(DurationTest, ParsesUnits) {
   }
 }
 
+TEST(DurationTest, OverflowIsAnErrorNotAWrappedValue) {
+  EXPECT_FALSE(parseDuration("55555555555555530s").hasValue());
+  EXPECT_FALSE(parseDuration("9223372036854775807d").hasValue());
+  EXPECT_TRUE(parseDuration("9223372036854775807ms").hasValue());
+}
+
+TEST(BytesTest, OverflowIsAnErrorNotAWrappedValue) {
+  EXPECT_FALSE(parseBytes("18014398509481985KiB").hasValue()) << "would wrap to 1KiB";
+  EXPECT_FALSE(parseBytes("17179869184GiB").hasValue());
+  EXPECT_EQ(*parseBytes("17179869183GiB"), 17179869183ull << 30);
+}
+
 TEST(BytesTest, ParsesUnits) {
   EXPECT_EQ(*parseBytes("4096"), 4096u);
   EXPECT_EQ(*parseBytes("2KiB"), 2048u);
