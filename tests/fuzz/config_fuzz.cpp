@@ -20,20 +20,13 @@
 #include <string_view>
 
 #include "config/settings_loader.h"
+#include "fuzz_check.h"
 
 namespace {
 
 using namespace streamgate;
 
 constexpr std::string_view kSource = "fuzz/streamgate.yaml";
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
 
 Expected<Settings> parseOrAbort(std::string_view yaml) {
   try {

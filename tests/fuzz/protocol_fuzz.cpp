@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "fuzz_check.h"
 #include "gateway/client_message.h"
 #include "net/utf8_validator.h"
 #include "streamgate/stream_event.h"
@@ -28,14 +29,6 @@ namespace {
 
 using namespace streamgate;
 using namespace streamgate::gateway;
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
 
 Expected<ClientMessage> parseOrAbort(std::string_view json) {
   try {

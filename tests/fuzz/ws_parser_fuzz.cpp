@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "net/utf8_validator.h"
 #include "net/ws_parser.h"
 
@@ -36,14 +37,6 @@ using streamgate::net::WsParserLimits;
 using streamgate::net::WsParserSink;
 
 constexpr std::size_t kLimits[8] = {0, 1, 5, 125, 126, 300, 65536, 1 << 20};
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
 
 // --- reference UTF-8 ----------------------------------------------------------------
 
