@@ -89,6 +89,13 @@ TEST_F(AuthTest, SessionsBelongToTheirFirstUser) {
     EXPECT_EQ((*error)->getValue<std::string>("code"), "forbidden") << attempt;
     EXPECT_EQ((*error)->getValue<std::string>("sessionId"), "owned") << attempt;
   }
+  // The error names the message a refused `since` asked for.
+  mallory.send(
+      R"({"type":"subscribe","sessionId":"owned","since":{"messageId":"a-long-message-id-0123456789","index":1}})");
+  auto refused = mallory.receiveType("error");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ((*refused)->getValue<std::string>("code"), "forbidden");
+  EXPECT_EQ((*refused)->getValue<std::string>("messageId"), "a-long-message-id-0123456789");
   EXPECT_TRUE(alice.receiveType("complete").has_value());
 }
 

@@ -156,7 +156,8 @@ void ClientSession::watch(const std::string& sessionId, const ErrorContext& cont
     if (it->second.ready) {
       then(Status::ok());
     } else {
-      it->second.pending.push_back(std::move(then));
+      it->second.pending.push_back(
+          Watched::Pending{std::string(context.messageId), std::string(context.requestId), std::move(then)});
     }
     return;
   }
@@ -168,9 +169,10 @@ void ClientSession::watch(const std::string& sessionId, const ErrorContext& cont
     then(Status(Code::kUnavailable, "limit"));
     return;
   }
-  watched_[sessionId].pending.push_back(std::move(then));
+  watched_[sessionId].pending.push_back(
+      Watched::Pending{std::string(context.messageId), std::string(context.requestId), std::move(then)});
 
-  // Both failures below end every pending action; each already has its reply.
+  // Both failures below end every pending action, each with its own error frame.
   const auto fail = [sessionId](ClientSession& self, const Status& status, std::string_view code,
                                 const std::string& message) {
     const auto it = self.watched_.find(sessionId);
@@ -181,8 +183,10 @@ void ClientSession::watch(const std::string& sessionId, const ErrorContext& cont
     } else {
       self.watched_.erase(it);
     }
-    self.sendError(code, message, ErrorContext{sessionId, {}, {}});
-    for (auto& action : pending) action(status);
+    for (auto& waiting : pending) {
+      self.sendError(code, message, ErrorContext{sessionId, waiting.messageId, waiting.requestId});
+      waiting.action(status);
+    }
   };
 
   const auto joinHub = [sessionId, fail](ClientSession& self) {
@@ -203,7 +207,7 @@ void ClientSession::watch(const std::string& sessionId, const ErrorContext& cont
           self->context_.sessionStore->addSubscription(self->connectionId_, sessionId, [](Status) {});
           auto pending = std::move(it->second.pending);
           it->second.pending.clear();
-          for (auto& action : pending) action(Status::ok());
+          for (auto& waiting : pending) waiting.action(Status::ok());
         });
   };
 
@@ -237,7 +241,10 @@ void ClientSession::unwatch(const std::string& sessionId) {
 }
 
 void ClientSession::handle(SubscribeMessage message) {
-  const ErrorContext context{message.sessionId, message.sinceMessageId.value_or(""), {}};
+  const ErrorContext context{
+      message.sessionId,
+      message.sinceMessageId ? std::string_view(*message.sinceMessageId) : std::string_view(),
+      {}};
   watch(message.sessionId, context, [weak = weak_from_this(), message](Status status) {
     auto self = weak.lock();
     if (!self || !status) return;
@@ -313,7 +320,7 @@ void ClientSession::handle(ChatMessage message) {
 
 void ClientSession::handle(CancelMessage message) {
   const ErrorContext context{message.sessionId, message.messageId, {}};
-  watch(message.sessionId, context, [weak = weak_from_this(), message, context](Status status) {
+  watch(message.sessionId, context, [weak = weak_from_this(), message](Status status) {
     auto self = weak.lock();
     if (!self || !status) return;
     self->context_.writer.publishCancelRequest(

@@ -51,7 +51,14 @@ class ClientSession final : public SessionListener,
  private:
   struct Watched {
     bool ready = false;
-    std::vector<std::function<void(Status)>> pending;  // run once ready (or failed)
+    // Actions waiting for the session to be ready; when it cannot be, each
+    // gets an error frame naming its own message / request.
+    struct Pending {
+      std::string messageId;
+      std::string requestId;
+      std::function<void(Status)> action;
+    };
+    std::vector<Pending> pending;
     // By messageId; transparent, so a live event finds its cursor without a string copy.
     std::map<std::string, std::shared_ptr<StreamCursor>, std::less<>> cursors;
     std::map<std::string, net::EventLoop::Clock::time_point, std::less<>> lastEvent;
