@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "reference_utf8.h"
+
 namespace streamgate::net {
 namespace {
 
@@ -32,48 +34,13 @@ std::string encode(std::uint32_t cp) {
   return out;
 }
 
-// A decoder written from RFC 3629 prose, independent of the DFA.
-bool referenceValid(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<std::uint8_t>(s[i]);
-    std::size_t length;
-    std::uint32_t cp;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      cp = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      cp = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      cp = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > s.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<std::uint8_t>(s[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
-
 TEST(Utf8ValidatorTest, AcceptsValidText) {
   for (const std::string& text :
        {""s, "hello"s, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5"s /* κόσμε */, "\x00"s, "\x7f"s,
         "\xc2\x80"s, "\xdf\xbf"s, "\xe0\xa0\x80"s, "\xed\x9f\xbf"s /* U+D7FF */, "\xee\x80\x80"s /* U+E000 */,
         "\xef\xbf\xbe"s /* U+FFFE */, "\xef\xbf\xbf"s, "\xf0\x90\x80\x80"s,
         "\xf4\x8f\xbf\xbf"s /* U+10FFFF */, "Grüße € 😀 done"s}) {
-    EXPECT_TRUE(isValidUtf8(text)) << testing::PrintToString(text);
+    EXPECT_TRUE(isValidUtf8(text)) << ::testing::PrintToString(text);
   }
 }
 
@@ -93,7 +60,7 @@ TEST(Utf8ValidatorTest, RejectsMalformedText) {
       "\xc2"s, "\xe2\x82"s, "\xf0\x9f\x98"s,
       // Autobahn 6.3.1: valid up to the surrogate
       "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80\x65\x64\x69\x74\x65\x64"s};
-  for (const auto& text : cases) EXPECT_FALSE(isValidUtf8(text)) << testing::PrintToString(text);
+  for (const auto& text : cases) EXPECT_FALSE(isValidUtf8(text)) << ::testing::PrintToString(text);
 }
 
 TEST(Utf8ValidatorTest, FailsAtTheFirstImpossibleByte) {
@@ -101,7 +68,7 @@ TEST(Utf8ValidatorTest, FailsAtTheFirstImpossibleByte) {
   for (const std::string& prefix :
        {"\xc0"s, "\xe0\x80"s, "\xed\xa0"s, "\xf0\x8f"s, "\xf4\x90"s, "\xf5"s, "ok \x80"s, "\xe2\x82\x41"s}) {
     Utf8Validator validator;
-    EXPECT_FALSE(validator.feed(prefix)) << testing::PrintToString(prefix);
+    EXPECT_FALSE(validator.feed(prefix)) << ::testing::PrintToString(prefix);
     EXPECT_TRUE(validator.failed());
   }
 }
@@ -134,7 +101,7 @@ TEST(Utf8ValidatorTest, EverySplitGivesTheSameAnswer) {
                                           "\xf4\x8f\xbf\xbf\xf4\x90\x80\x80"s, "12345678\xe0\xa0"s};
   for (const auto& text : texts) {
     const bool whole = isValidUtf8(text);
-    EXPECT_EQ(whole, referenceValid(text));
+    EXPECT_EQ(whole, testing::referenceUtf8(text));
     for (std::size_t a = 0; a <= text.size(); ++a) {
       for (std::size_t b = a; b <= text.size(); ++b) {
         Utf8Validator validator;
@@ -142,7 +109,7 @@ TEST(Utf8ValidatorTest, EverySplitGivesTheSameAnswer) {
                          validator.feed(std::string_view(text).substr(a, b - a)) &&
                          validator.feed(std::string_view(text).substr(b));
         EXPECT_EQ(fed && validator.complete(), whole)
-            << testing::PrintToString(text) << " at " << a << "," << b;
+            << ::testing::PrintToString(text) << " at " << a << "," << b;
       }
     }
   }
@@ -175,11 +142,11 @@ TEST(Utf8ValidatorTest, AgreesWithTheReferenceOnAllShortSequences) {
   std::string text(2, '\0');
   for (int a = 0; a < 256; ++a) {
     const std::string one(1, static_cast<char>(a));
-    ASSERT_EQ(isValidUtf8(one), referenceValid(one)) << a;
+    ASSERT_EQ(isValidUtf8(one), testing::referenceUtf8(one)) << a;
     for (int b = 0; b < 256; ++b) {
       text[0] = static_cast<char>(a);
       text[1] = static_cast<char>(b);
-      ASSERT_EQ(isValidUtf8(text), referenceValid(text)) << a << "," << b;
+      ASSERT_EQ(isValidUtf8(text), testing::referenceUtf8(text)) << a << "," << b;
     }
   }
   std::string three(3, '\0');
@@ -189,7 +156,7 @@ TEST(Utf8ValidatorTest, AgreesWithTheReferenceOnAllShortSequences) {
         three[0] = static_cast<char>(a);
         three[1] = static_cast<char>(b);
         three[2] = static_cast<char>(c);
-        ASSERT_EQ(isValidUtf8(three), referenceValid(three)) << a << "," << b << "," << c;
+        ASSERT_EQ(isValidUtf8(three), testing::referenceUtf8(three)) << a << "," << b << "," << c;
       }
     }
   }
