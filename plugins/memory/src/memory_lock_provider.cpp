@@ -25,9 +25,12 @@ void MemoryLockProvider::purgeExpired(Clock::time_point now) {
   for (const auto& name : expiry_.takeExpired(now)) leases_.erase(name);
 }
 
-MemoryLockProvider::Held* MemoryLockProvider::findOwned(const Lease& lease) {
+Expected<MemoryLockProvider::Held*> MemoryLockProvider::findOwned(const Lease& lease, Clock::time_point now) {
+  purgeExpired(now);
   const auto it = leases_.find(lease.name);
-  if (it == leases_.end() || it->second.token != lease.token) return nullptr;
+  if (it == leases_.end() || it->second.token != lease.token) {
+    return Status(Code::kNotOwner, "lock " + lease.name + ": lease expired or held by another owner");
+  }
   return &it->second;
 }
 
@@ -61,11 +64,9 @@ void MemoryLockProvider::renew(const Lease& lease, std::chrono::milliseconds ttl
     if (Status bad = checkArguments(lease.name, ttl); !bad) return bad;
     const auto now = clock_->now();
     std::lock_guard lock(mutex_);
-    purgeExpired(now);
-    Held* held = findOwned(lease);
-    if (held == nullptr) {
-      return Status(Code::kNotOwner, "lock " + lease.name + ": lease expired or held by another owner");
-    }
+    auto owned = findOwned(lease, now);
+    if (!owned) return owned.error();
+    Held* held = *owned;
     const auto expiresAt = now + ttl;
     expiry_.move(lease.name, held->expiresAt, expiresAt);
     held->expiresAt = expiresAt;
@@ -79,11 +80,9 @@ void MemoryLockProvider::release(const Lease& lease, StatusCallback done) {
     if (lease.name.empty()) return Status(Code::kInvalidArgument, "lock name is empty");
     const auto now = clock_->now();
     std::lock_guard lock(mutex_);
-    purgeExpired(now);
-    Held* held = findOwned(lease);
-    if (held == nullptr) {
-      return Status(Code::kNotOwner, "lock " + lease.name + ": lease expired or held by another owner");
-    }
+    auto owned = findOwned(lease, now);
+    if (!owned) return owned.error();
+    Held* held = *owned;
     expiry_.remove(lease.name, held->expiresAt);
     leases_.erase(lease.name);
     return Status::ok();

@@ -33,8 +33,8 @@ class MemoryLockProvider final : public LockProvider {
   Status checkArguments(const std::string& name, std::chrono::milliseconds ttl) const;
   // Drops leases whose TTL ran out; an expired lease is simply free.
   void purgeExpired(Clock::time_point now);
-  // Null when the lease is no longer held by its owner.
-  Held* findOwned(const Lease& lease);
+  // After dropping expired leases: the caller's lease, or kNotOwner.
+  Expected<Held*> findOwned(const Lease& lease, Clock::time_point now);
   std::string newToken();
 
   std::shared_ptr<const Clock> clock_;
