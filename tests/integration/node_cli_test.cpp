@@ -80,7 +80,7 @@ TEST(NodeCliTest, PluginLackingTheCapabilityFailsWithOneLine) {
   EXPECT_NE(result.exitCode, 0);
   EXPECT_EQ(result.errors, "streamgate: " + config.string() +
                                ": backends.session_store: plugin 'failing' does not provide session_store "
-                               "(plugins that do: memory)\n");
+                               "(plugins that do: memory, redis)\n");
 }
 
 TEST(NodeCliTest, ServesHealthAndStopsCleanlyOnSigterm) {

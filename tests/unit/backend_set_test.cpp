@@ -51,7 +51,7 @@ TEST(BackendSetTest, CapabilityNotProvidedSaysWhichPluginsDo) {
   PluginRegistry registry;
   EXPECT_EQ(loadPlugins(settings, registry).message(),
             "test.yaml: backends.session_store: plugin 'failing' does not provide session_store "
-            "(plugins that do: memory)");
+            "(plugins that do: memory, redis)");
 }
 
 TEST(BackendSetTest, DuplicatePluginNameInLoadList) {

@@ -34,8 +34,8 @@
 #include "streamgate/stream_store.h"
 
 #define STREAMGATE_ABI_MAJOR 1
-#define STREAMGATE_ABI_MINOR 0
-#define STREAMGATE_SDK_VERSION "1.0"
+#define STREAMGATE_ABI_MINOR 1
+#define STREAMGATE_SDK_VERSION "1.1"
 
 #define STREAMGATE_STRINGIFY_(x) #x
 #define STREAMGATE_STRINGIFY(x) STREAMGATE_STRINGIFY_(x)
@@ -76,6 +76,7 @@ struct PluginContext {
   std::string nodeId;
   std::shared_ptr<const Clock> clock;  // never null
   std::shared_ptr<Logger> logger;      // never null
+  std::uint32_t capabilities = 0;      // Capability bits this instance was chosen for
 };
 
 // The plugin's config section.
@@ -95,6 +96,13 @@ class Backend {
   virtual std::shared_ptr<MessageBus> messageBus() { return nullptr; }
   virtual std::shared_ptr<LockProvider> lockProvider() { return nullptr; }
   virtual std::shared_ptr<StreamStore> streamStore() { return nullptr; }
+
+  // True when this instance serves both stream_store and message_bus and its
+  // StreamStore publishes every event it stores (each appended chunk, the
+  // recorded terminal) on its MessageBus, on sessionChannel(sessionId), in the
+  // same write as the store (DESIGN.md section 5). The host then does not
+  // publish those events itself, so stored and published cannot disagree.
+  virtual bool storePublishesEvents() const { return false; }
 };
 
 struct PluginDescriptor {

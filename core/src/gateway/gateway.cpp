@@ -37,7 +37,7 @@ Gateway::Gateway(const Settings& settings, BackendSet backends, net::EventLoopGr
       loops_(loops),
       verifier_(std::move(verifier)),
       hub_(*backends_.messageBus, metrics_),
-      writer_(*backends_.streamStore, *backends_.messageBus, metrics_),
+      writer_(*backends_.streamStore, *backends_.messageBus, metrics_, backends_.storePublishesEvents),
       wsServer_(loops, settings.server.limits, settings.node.id) {
   context_.reset(new GatewayContext{settings.node.id, backends_.sessionStore.get(),
                                     backends_.messageBus.get(), backends_.lockProvider.get(),

@@ -5,8 +5,8 @@
 
 namespace streamgate::gateway {
 
-StreamWriter::StreamWriter(StreamStore& store, MessageBus& bus, Metrics& metrics)
-    : store_(store), bus_(bus), metrics_(metrics) {}
+StreamWriter::StreamWriter(StreamStore& store, MessageBus& bus, Metrics& metrics, bool storePublishes)
+    : store_(store), bus_(bus), metrics_(metrics), storePublishes_(storePublishes) {}
 
 void StreamWriter::append(AppendRequest request, Callback<std::int64_t> done) {
   auto shared = std::make_shared<AppendRequest>(std::move(request));
@@ -21,12 +21,16 @@ void StreamWriter::append(AppendRequest request, Callback<std::int64_t> done) {
     // if that attempt died between append and publish. Publishing them again
     // is harmless (subscribers drop duplicates), losing them is not.
     const auto& contents = shared->contents;
+    metrics_.chunksAppended.fetch_add(contents.size(), std::memory_order_relaxed);
+    if (storePublishes_) {
+      done(std::move(next));
+      return;
+    }
     const std::string channel = sessionChannel(shared->stream.sessionId);  // once per batch
     for (std::size_t i = 0; i < contents.size(); ++i) {
       const std::int64_t index = shared->firstIndex + static_cast<std::int64_t>(i);
       publish(channel, encodeChunkEvent(shared->stream, index, contents[i]));
     }
-    metrics_.chunksAppended.fetch_add(contents.size(), std::memory_order_relaxed);
     done(std::move(next));
   });
 }
@@ -35,7 +39,7 @@ void StreamWriter::finish(const StreamId& stream, const Terminal& terminal, std:
                           Callback<Terminal> done) {
   store_.finish(stream, terminal, fencingToken,
                 [this, stream, done = std::move(done)](Expected<Terminal> result) {
-                  if (result) publish(sessionChannel(stream.sessionId), encodeTerminalEvent(stream, *result));
+                  if (result && !storePublishes_) publish(sessionChannel(stream.sessionId), encodeTerminalEvent(stream, *result));
                   done(std::move(result));
                 });
 }

@@ -17,7 +17,9 @@ class Metrics;
 
 class StreamWriter {
  public:
-  StreamWriter(StreamStore& store, MessageBus& bus, Metrics& metrics);
+  // storePublishes: the store publishes chunk and terminal events itself
+  // (BackendSet::storePublishesEvents), so the writer only stores them.
+  StreamWriter(StreamStore& store, MessageBus& bus, Metrics& metrics, bool storePublishes);
 
   // Appends, then publishes every chunk the append added (a re-sent prefix
   // is not published again). Yields the next index.
@@ -36,6 +38,7 @@ class StreamWriter {
   StreamStore& store_;
   MessageBus& bus_;
   Metrics& metrics_;
+  bool storePublishes_;
 };
 
 }  // namespace streamgate::gateway

@@ -74,7 +74,11 @@ Expected<BackendSet> createBackends(const Settings& settings, const PluginRegist
     const std::string& name = settings.backends.forCapability(capability);
     auto& instance = set.instances[name];
     if (!instance) {
-      auto created = registry.find(name)->create(context, settings.pluginConfig(name));
+      PluginContext own = context;
+      for (const Capability chosen : kAllCapabilities) {
+        if (settings.backends.forCapability(chosen) == name) own.capabilities |= chosen;
+      }
+      auto created = registry.find(name)->create(own, settings.pluginConfig(name));
       if (!created) return created.error().withContext(settings.source.string());
       instance = std::move(created).value();
     }
@@ -84,6 +88,8 @@ Expected<BackendSet> createBackends(const Settings& settings, const PluginRegist
   set.messageBus = set.instances.at(b.messageBus)->messageBus();
   set.lockProvider = set.instances.at(b.lockProvider)->lockProvider();
   set.streamStore = set.instances.at(b.streamStore)->streamStore();
+  set.storePublishesEvents =
+      b.streamStore == b.messageBus && set.instances.at(b.streamStore)->storePublishesEvents();
   if (!set.sessionStore || !set.messageBus || !set.lockProvider || !set.streamStore) {
     return Status(Code::kInternal, settings.source.string() +
                                        ": a plugin declared a capability but its Backend returned none");

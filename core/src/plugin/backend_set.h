@@ -16,6 +16,9 @@ struct BackendSet {
   std::shared_ptr<MessageBus> messageBus;
   std::shared_ptr<LockProvider> lockProvider;
   std::shared_ptr<StreamStore> streamStore;
+  // The stream store's plugin also serves the bus and publishes what it
+  // stores (Backend::storePublishesEvents): producers must not publish again.
+  bool storePublishesEvents = false;
 };
 
 // Loads plugins.load files, then every plugin named under backends: or

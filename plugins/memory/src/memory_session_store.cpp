@@ -3,24 +3,9 @@
 #include <utility>
 
 #include "streamgate/plugin.h"
+#include "streamgate/request_checks.h"
 
 namespace streamgate::memory {
-namespace {
-
-Status checkNotEmpty(std::string_view what, const std::string& value) {
-  if (value.empty()) return Status(Code::kInvalidArgument, std::string(what) + " is empty");
-  return Status::ok();
-}
-
-Status checkTtl(std::string_view what, std::chrono::milliseconds ttl) {
-  if (ttl.count() <= 0) {
-    return Status(Code::kInvalidArgument,
-                  std::string(what) + ": ttl must be positive, got " + std::to_string(ttl.count()) + "ms");
-  }
-  return Status::ok();
-}
-
-}  // namespace
 
 MemorySessionStore::MemorySessionStore(std::shared_ptr<const Clock> clock) : clock_(std::move(clock)) {}
 

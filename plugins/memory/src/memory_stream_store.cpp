@@ -4,46 +4,9 @@
 #include <limits>
 
 #include "streamgate/plugin.h"
+#include "streamgate/request_checks.h"
 
 namespace streamgate::memory {
-namespace {
-
-// "stream <session>/<message>": how every error names the stream involved.
-std::string describe(const StreamId& id) { return "stream " + id.sessionId + "/" + id.messageId; }
-
-Status checkId(const StreamId& id) {
-  if (id.sessionId.empty()) return Status(Code::kInvalidArgument, describe(id) + ": empty sessionId");
-  if (id.messageId.empty()) return Status(Code::kInvalidArgument, describe(id) + ": empty messageId");
-  return Status::ok();
-}
-
-Status checkTerminal(const StreamId& id, const Terminal& terminal) {
-  switch (terminal.kind) {
-    case TerminalKind::kComplete:
-      if (terminal.totalChunks < 0) {
-        return Status(Code::kInvalidArgument,
-                      describe(id) + ": negative totalChunks " + std::to_string(terminal.totalChunks));
-      }
-      return Status::ok();
-    case TerminalKind::kFailed:
-      // A failure without a code could not be reported to clients as a stable error.
-      if (terminal.code.empty())
-        return Status(Code::kInvalidArgument, describe(id) + ": failed without a code");
-      return Status::ok();
-    case TerminalKind::kCancelled:
-    case TerminalKind::kInterrupted:
-      return Status::ok();
-  }
-  return Status(Code::kInvalidArgument,
-                describe(id) + ": unknown terminal kind " + std::to_string(static_cast<int>(terminal.kind)));
-}
-
-Status fenced(const StreamId& id, std::uint64_t token, std::uint64_t highest) {
-  return Status(Code::kFenced, describe(id) + ": fencing token " + std::to_string(token) + " is older than " +
-                                   std::to_string(highest));
-}
-
-}  // namespace
 
 MemoryStreamStore::MemoryStreamStore(std::shared_ptr<const Clock> clock, StreamRetention retention)
     : clock_(std::move(clock)), retention_(retention) {}
@@ -65,17 +28,7 @@ MemoryStreamStore::Stream& MemoryStreamStore::upsert(const Key& key, Clock::time
 
 void MemoryStreamStore::append(const AppendRequest& request, Callback<std::int64_t> done) {
   Expected<std::int64_t> result = noThrow([&]() -> Expected<std::int64_t> {
-    if (Status bad = checkId(request.stream); !bad) return bad;
-    if (request.firstIndex < 0) {
-      return Status(Code::kInvalidArgument,
-                    describe(request.stream) + ": negative index " + std::to_string(request.firstIndex));
-    }
-    if (request.contents.empty())
-      return Status(Code::kInvalidArgument, describe(request.stream) + ": empty batch");
-    const auto size = static_cast<std::int64_t>(request.contents.size());
-    if (request.firstIndex > std::numeric_limits<std::int64_t>::max() - size) {
-      return Status(Code::kInvalidArgument, describe(request.stream) + ": index out of range");
-    }
+    if (Status bad = checkAppendRequest(request); !bad) return bad;
     const auto now = clock_->now();
     std::lock_guard lock(mutex_);
     return appendLocked(request, now);
@@ -92,27 +45,22 @@ Expected<std::int64_t> MemoryStreamStore::appendLocked(const AppendRequest& requ
 
   // The order of these checks is part of the contract (stream_store.h).
   const std::uint64_t highest = stream ? stream->highestFencingToken : 0;
-  if (request.fencingToken < highest) return fenced(id, request.fencingToken, highest);
+  if (request.fencingToken < highest) return fencedError(id, request.fencingToken, highest);
 
   const std::int64_t next = stream ? static_cast<std::int64_t>(stream->chunks.size()) : 0;
   const std::int64_t end = request.firstIndex + static_cast<std::int64_t>(request.contents.size());
   for (std::int64_t index = request.firstIndex; index < std::min(end, next); ++index) {
     if (stream->chunks[static_cast<std::size_t>(index)] !=
         request.contents[static_cast<std::size_t>(index - request.firstIndex)]) {
-      return Status(Code::kConflict, describe(id) + ": chunk " + std::to_string(index) +
-                                         " was already stored with other content");
+      return conflictError(id, index);
     }
   }
   const bool writesNewChunks = end > next;
   if (writesNewChunks && stream && stream->terminal) {
-    return Status(Code::kFinished, describe(id) + ": already finished (" +
-                                       std::string(terminalKindName(stream->terminal->kind)) +
-                                       "), cannot append chunk " +
-                                       std::to_string(std::max(next, request.firstIndex)));
+    return finishedAppendError(id, stream->terminal->kind, std::max(next, request.firstIndex));
   }
   if (request.firstIndex > next) {
-    return Status(Code::kGap, describe(id) + ": expected index " + std::to_string(next) + ", got " +
-                                  std::to_string(request.firstIndex));
+    return gapError(id, next, request.firstIndex);
   }
 
   // Validated whole; now write. A finished stream keeps its completed_ttl deadline.
@@ -128,8 +76,7 @@ Expected<std::int64_t> MemoryStreamStore::appendLocked(const AppendRequest& requ
 void MemoryStreamStore::finish(const StreamId& stream, const Terminal& terminal, std::uint64_t fencingToken,
                                Callback<Terminal> done) {
   Expected<Terminal> result = noThrow([&]() -> Expected<Terminal> {
-    if (Status bad = checkId(stream); !bad) return bad;
-    if (Status bad = checkTerminal(stream, terminal); !bad) return bad;
+    if (Status bad = checkFinishRequest(stream, terminal); !bad) return bad;
     const auto now = clock_->now();
     std::lock_guard lock(mutex_);
     return finishLocked(stream, terminal, fencingToken, now);
@@ -145,17 +92,14 @@ Expected<Terminal> MemoryStreamStore::finishLocked(const StreamId& id, const Ter
   Stream* stream = found == streams_.end() ? nullptr : &found->second;
 
   const std::uint64_t highest = stream ? stream->highestFencingToken : 0;
-  if (fencingToken < highest) return fenced(id, fencingToken, highest);
+  if (fencingToken < highest) return fencedError(id, fencingToken, highest);
 
   if (stream && stream->terminal && stream->terminal->kind != terminal.kind) {
-    return Status(Code::kFinished, describe(id) + ": already finished (" +
-                                       std::string(terminalKindName(stream->terminal->kind)) +
-                                       "), cannot finish as " + std::string(terminalKindName(terminal.kind)));
+    return finishedFinishError(id, stream->terminal->kind, terminal.kind);
   }
   const std::int64_t next = stream ? static_cast<std::int64_t>(stream->chunks.size()) : 0;
   if (terminal.kind == TerminalKind::kComplete && terminal.totalChunks != next) {
-    return Status(Code::kConflict, describe(id) + ": complete with " + std::to_string(terminal.totalChunks) +
-                                       " chunks, but " + std::to_string(next) + " are stored");
+    return completeCountError(id, terminal.totalChunks, next);
   }
   if (stream && stream->terminal) {
     // The same kind again (a producer retrying): the first terminal stands.
@@ -177,16 +121,12 @@ Expected<Terminal> MemoryStreamStore::finishLocked(const StreamId& id, const Ter
 void MemoryStreamStore::read(const StreamId& stream, std::int64_t fromIndex, std::size_t maxChunks,
                              Callback<StreamSlice> done) {
   Expected<StreamSlice> result = noThrow([&]() -> Expected<StreamSlice> {
-    if (Status bad = checkId(stream); !bad) return bad;
-    if (fromIndex < 0) {
-      return Status(Code::kInvalidArgument,
-                    describe(stream) + ": negative index " + std::to_string(fromIndex));
-    }
+    if (Status bad = checkReadRequest(stream, fromIndex); !bad) return bad;
     const auto now = clock_->now();
     std::lock_guard lock(mutex_);
     purgeExpired(now);
     const auto found = streams_.find(Key{stream.sessionId, stream.messageId});
-    if (found == streams_.end()) return Status(Code::kNotFound, describe(stream) + ": unknown or expired");
+    if (found == streams_.end()) return unknownStreamError(stream);
     const Stream& source = found->second;
     StreamSlice slice;
     const auto next = static_cast<std::int64_t>(source.chunks.size());
