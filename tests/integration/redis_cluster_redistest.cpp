@@ -56,6 +56,13 @@ class RedisClusterTest : public NodeFixture {
     return client;
   }
 
+  // Sends a chat and returns the started message id ("" when none came).
+  static std::string startChat(WsClient& client, const std::string& session) {
+    client.send(R"({"type":"chat","sessionId":")" + session + R"(","requestId":"r1","content":"hello"})");
+    auto started = client.receiveType("started");
+    return started ? (*started)->getValue<std::string>("messageId") : "";
+  }
+
   // Polls GET /ready until it answers `status`.
   static bool waitReady(const NodeProcess& node, int status, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -78,10 +85,8 @@ TEST_F(RedisClusterTest, StreamFromNodeBIsLiveAndResumableOnNodeA) {
   subscribe(*watcher, "cross-1");
 
   auto producer = connectAs(*nodeB, "alice");
-  producer->send(R"({"type":"chat","sessionId":"cross-1","requestId":"r1","content":"hello"})");
-  auto started = producer->receiveType("started");
-  ASSERT_TRUE(started.has_value());
-  const std::string messageId = (*started)->getValue<std::string>("messageId");
+  const std::string messageId = startChat(*producer, "cross-1");
+  ASSERT_FALSE(messageId.empty());
 
   // The client on B reads the first five chunks, then "drops" and resumes on A.
   for (int i = 0; i < 5; ++i) {
@@ -136,10 +141,8 @@ TEST_F(RedisClusterTest, StreamOfAKilledNodeEndsInterruptedAndStaysResumable) {
   subscribe(*watcher, "orphan-1");
 
   auto producer = connectAs(*nodeB, "dave");
-  producer->send(R"({"type":"chat","sessionId":"orphan-1","requestId":"r1","content":"hello"})");
-  auto started = producer->receiveType("started");
-  ASSERT_TRUE(started.has_value());
-  const std::string messageId = (*started)->getValue<std::string>("messageId");
+  const std::string messageId = startChat(*producer, "orphan-1");
+  ASSERT_FALSE(messageId.empty());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(producer->receiveType("chunk").has_value());
   ASSERT_EQ(nodeB->stop(SIGKILL), 128 + SIGKILL);
 
