@@ -1,6 +1,7 @@
 #include "streamgate/backoff.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace streamgate {
 
@@ -10,10 +11,13 @@ Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds ca
       random_(std::random_device{}()) {}
 
 std::chrono::milliseconds Backoff::next() {
-  // 2^20 times any sane initial delay is past any sane cap; stop doubling there.
-  const std::uint32_t doublings = std::min<std::uint32_t>(attempt_, 20);
-  ++attempt_;
-  const auto ceiling = std::min<std::int64_t>(cap_.count(), initial_.count() << doublings);
+  // Double until the cap, never past it: at most ~63 rounds, and no
+  // overflow however many attempts or however large the cap.
+  std::int64_t ceiling = initial_.count();
+  for (std::uint32_t i = 0; i < attempt_ && ceiling < cap_.count(); ++i) {
+    ceiling = ceiling > cap_.count() / 2 ? cap_.count() : ceiling * 2;
+  }
+  if (attempt_ != std::numeric_limits<std::uint32_t>::max()) ++attempt_;
   const auto floor = std::min<std::int64_t>(initial_.count() / 2, ceiling);
   std::uniform_int_distribution<std::int64_t> pick(floor, ceiling);
   return std::chrono::milliseconds(pick(random_));

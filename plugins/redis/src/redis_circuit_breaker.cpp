@@ -11,9 +11,9 @@ CircuitBreaker::CircuitBreaker(std::string server, int failures, std::chrono::mi
 
 Status CircuitBreaker::openStatus() const {
   const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(retryAt_ - SteadyClock::now());
-  return Status(Code::kUnavailable, "redis " + server_ + " unreachable (circuit open, next probe in " +
-                                        std::to_string(std::max<std::int64_t>(wait.count(), 0)) +
-                                        "ms): " + lastError_);
+  // lastError_ names the server (and the sentinels) already.
+  return Status(Code::kUnavailable, "circuit open, next probe in " +
+                                        std::to_string(std::max<std::int64_t>(wait.count(), 0)) + "ms: " + lastError_);
 }
 
 Status CircuitBreaker::admit() const {
@@ -64,8 +64,8 @@ void CircuitBreaker::failed(const Status& why) {
   retryAt_ = SteadyClock::now() + delay;
   if (logger_ && (wasClosed || logger_->enabled(LogLevel::kDebug))) {
     logger_->log(wasClosed ? LogLevel::kWarning : LogLevel::kDebug,
-                 "redis " + server_ + ": " + why.message() + "; circuit open, failing fast, next probe in " +
-                     std::to_string(delay.count()) + "ms");
+                 why.message() + "; circuit open, failing fast, next probe in " + std::to_string(delay.count()) +
+                     "ms");
   }
 }
 
