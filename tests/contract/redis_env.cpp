@@ -27,8 +27,8 @@ class RedisEnv final : public BackendEnv {
 
   std::string sectionYaml(std::string_view extraKeys) const override {
     auto& server = sharedServer();
-    std::string yaml = "url: " + server.url() + "\npassword: " + server.password() + "\nkey_prefix: '" + prefix_ +
-                       "'\ncommand_timeout: 1s\n";
+    std::string yaml = "url: " + server.url() + "\npassword: " + server.password() + "\nkey_prefix: '" +
+                       prefix_ + "'\ncommand_timeout: 1s\n";
     if (!extraKeys.empty()) yaml += std::string(extraKeys) + "\n";
     return yaml;
   }
@@ -39,7 +39,7 @@ class RedisEnv final : public BackendEnv {
   std::string skipReason() const override { return testing::RedisServer::unavailableReason(); }
 
  private:
-  std::string prefix_ = "t" + std::to_string(std::random_device{}()) + ":";
+  std::string prefix_ = std::to_string(std::random_device{}()).append(":");
 };
 
 STREAMGATE_REGISTER_BACKEND_ENV(RedisEnv, "redis", kSessionStore | kMessageBus | kLockProvider | kStreamStore)

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -214,6 +215,9 @@ RedisServer::~RedisServer() {
 
 void RedisServer::start(std::chrono::milliseconds timeout) {
   if (isRunning()) throw std::runtime_error(url() + ": start() while already running");
+  // A client in this process writing to a server the test killed must see
+  // EPIPE, as it does in the node (which ignores SIGPIPE), not die of it.
+  std::signal(SIGPIPE, SIG_IGN);
   const auto program = findOnPath("redis-server");
   if (program.empty()) throw std::runtime_error(unavailableReason());
 

@@ -40,8 +40,8 @@ void CommandLane::submit(RedisCommand command) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
-      complete(command.done, Status(Code::kUnavailable, "redis " + endpoint_->config().describe() +
-                                                            ": plugin is shutting down"));
+      complete(command.done, Status(Code::kUnavailable,
+                                    "redis " + endpoint_->config().describe() + ": plugin is shutting down"));
       return;
     }
     wasEmpty = queue_.empty();
@@ -88,7 +88,13 @@ void CommandLane::run() {
   while (!stopping_) {
     if (!ensureConnected(lock)) continue;
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || epoch_ != endpoint_->epoch(); });
-    if (stopping_ || queue_.empty()) continue;
+    // The master may have moved while we slept (nothing wakes us for that):
+    // reconnect first, never send a batch down a connection of an older epoch.
+    if (stopping_ || queue_.empty() || epoch_ != endpoint_->epoch()) continue;
+    if (connection_->peerClosed()) {
+      connection_.reset();
+      continue;
+    }
     const std::size_t count = std::min(queue_.size(), kMaxBatch);
     batch.clear();
     for (std::size_t i = 0; i < count; ++i) {
@@ -100,8 +106,9 @@ void CommandLane::run() {
     batch.clear();  // callbacks' captures are released off the lock
     lock.lock();
   }
-  failQueued(Status(Code::kUnavailable, "redis " + endpoint_->config().describe() + ": plugin is shutting down"),
-             lock);
+  failQueued(
+      Status(Code::kUnavailable, "redis " + endpoint_->config().describe() + ": plugin is shutting down"),
+      lock);
 }
 
 void CommandLane::send(const RedisCommand& command, bool asEval) {

@@ -1,5 +1,6 @@
 #include "redis_connection.h"
 
+#include <poll.h>
 #include <sys/time.h>
 
 #include <cerrno>
@@ -39,6 +40,11 @@ RedisConnection::~RedisConnection() { redisFree(context_); }
 
 int RedisConnection::fd() const { return context_->fd; }
 
+bool RedisConnection::peerClosed() const {
+  pollfd ready{context_->fd, POLLIN | POLLRDHUP, 0};
+  return poll(&ready, 1, 0) != 0;
+}
+
 Status RedisConnection::failure(std::string_view what) const {
   const bool timedOut = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
   if (timedOut) return Status(Code::kTimeout, prefix(address_) + std::string(what) + ": no reply in time");
@@ -47,8 +53,8 @@ Status RedisConnection::failure(std::string_view what) const {
 }
 
 Expected<std::unique_ptr<RedisConnection>> RedisConnection::open(const ConnectionOptions& options) {
-  redisContext* context =
-      redisConnectWithTimeout(options.address.host.c_str(), options.address.port, toTimeval(options.connectTimeout));
+  redisContext* context = redisConnectWithTimeout(options.address.host.c_str(), options.address.port,
+                                                  toTimeval(options.connectTimeout));
   if (context == nullptr) return Status(Code::kUnavailable, prefix(options.address) + "out of memory");
   std::unique_ptr<RedisConnection> connection(new RedisConnection(context, options.address));
   if (context->err != 0) {
@@ -62,8 +68,8 @@ Expected<std::unique_ptr<RedisConnection>> RedisConnection::open(const Connectio
     auto reply = connection->call(argv);
     if (!reply) return reply.error().withContext(what);
     if ((*reply)->type == REDIS_REPLY_ERROR) {
-      return Status(Code::kUnavailable, prefix(options.address) + std::string(what) + " refused: " +
-                                            std::string(text(reply->get())));
+      return Status(Code::kUnavailable, prefix(options.address) + std::string(what) +
+                                            " refused: " + std::string(text(reply->get())));
     }
     return Status::ok();
   };

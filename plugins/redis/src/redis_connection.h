@@ -26,7 +26,7 @@ struct ConnectionOptions {
   int db = 0;
   std::chrono::milliseconds connectTimeout{1000};
   std::chrono::milliseconds commandTimeout{2000};
-  bool requireMaster = false;                // verify ROLE says master
+  bool requireMaster = false;                       // verify ROLE says master
   const std::vector<LuaScript>* scripts = nullptr;  // loaded when set
 };
 
@@ -55,6 +55,11 @@ class RedisConnection {
   Expected<ReplyPtr> buffered();
   // Reads what the socket has (non-blocking use after poll()); replies then come from buffered().
   Status readAvailable();
+
+  // True when the server closed the connection or sent something unasked:
+  // checked before a batch goes down a connection that sat idle, so a
+  // restart of the server costs a reconnect, not the batch.
+  bool peerClosed() const;
 
   // The SHA1 of scripts[index] as this server knows it.
   const std::string& scriptSha(std::size_t index) const { return shas_[index]; }

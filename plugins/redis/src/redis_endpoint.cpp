@@ -51,24 +51,26 @@ Expected<HostPort> RedisEndpoint::locateMaster() {
     }
     errors += (errors.empty() ? "" : "; ") + master.error().message();
   }
-  return Status(Code::kUnavailable, "no sentinel named the master of '" + config_.sentinel->master + "': " + errors);
+  return Status(Code::kUnavailable,
+                "no sentinel named the master of '" + config_.sentinel->master + "': " + errors);
 }
 
 Expected<RedisEndpoint::Opened> RedisEndpoint::connect(bool withScripts) {
   auto master = locateMaster();
-  Expected<std::unique_ptr<RedisConnection>> connection = master.status();
-  if (master) {
-    ConnectionOptions options;
-    options.address = *master;
-    options.username = config_.username;
-    options.password = config_.password;
-    options.db = config_.db;
-    options.connectTimeout = config_.connectTimeout;
-    options.commandTimeout = config_.commandTimeout;
-    options.requireMaster = config_.sentinel.has_value();
-    options.scripts = withScripts ? &allScripts() : nullptr;
-    connection = RedisConnection::open(options);
+  if (!master) {
+    breaker_.failed(master.error());
+    return master.error();
   }
+  ConnectionOptions options;
+  options.address = *master;
+  options.username = config_.username;
+  options.password = config_.password;
+  options.db = config_.db;
+  options.connectTimeout = config_.connectTimeout;
+  options.commandTimeout = config_.commandTimeout;
+  options.requireMaster = config_.sentinel.has_value();
+  options.scripts = withScripts ? &allScripts() : nullptr;
+  auto connection = RedisConnection::open(options);
   if (!connection) {
     breaker_.failed(connection.error());
     return connection.error();
