@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "expiry_index.h"
+#include "streamgate/expiry_index.h"
 #include "streamgate/lock_provider.h"
 
 namespace streamgate::memory {

@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "expiry_index.h"
+#include "streamgate/expiry_index.h"
 #include "streamgate/clock.h"
 #include "streamgate/session_store.h"
 

@@ -1,8 +1,7 @@
 // Deadlines of keyed entries, ordered by time, so expired entries can be
-// dropped without scanning the live ones. Every store in the memory plugin
-// keeps one next to its map: entries vanish even if nobody asks for them
-// again, which keeps memory bounded. Not thread-safe: the owner's mutex
-// guards it.
+// dropped without scanning the live ones: a store keeps one next to its map
+// and entries vanish even if nobody asks for them again, which keeps memory
+// bounded. Not thread-safe: the owner's mutex guards it.
 #pragma once
 
 #include <set>
@@ -11,7 +10,7 @@
 
 #include "streamgate/clock.h"
 
-namespace streamgate::memory {
+namespace streamgate {
 
 template <class Key>
 class ExpiryIndex {
@@ -55,4 +54,4 @@ class ExpiryIndex {
   std::set<std::pair<time_point, Key>> deadlines_;
 };
 
-}  // namespace streamgate::memory
+}  // namespace streamgate
