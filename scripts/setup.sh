@@ -2,7 +2,8 @@
 # Shared set-up for run.sh, test.sh and fuzz.sh: install the Debian packages
 # that are missing, then configure and build into build/ (BUILD_DIR overrides).
 # Usage: scripts/setup.sh [--for-tests] [--no-build] [--with PACKAGE...]
-#   --for-tests  also what the test suites need (redis-server for *_redistest)
+#   --for-tests  also what the test suites need (redis-server for *_redistest,
+#                kcat for the Kafka test broker's own test)
 #   --no-build   packages only
 #   --with       extra packages (the rest of the arguments)
 set -euo pipefail
@@ -11,12 +12,14 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 
 packages=(cmake g++ make ninja-build pkg-config
-          libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libjemalloc-dev libhiredis-dev)
+          libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libjemalloc-dev libhiredis-dev
+          librdkafka-dev)
 build=1
 while (($#)); do
   case $1 in
     # redis-server also runs Sentinel (redis-server --sentinel) for the *_redistest suites.
-    --for-tests) packages+=(googletest libgtest-dev libgmock-dev redis-server); shift ;;
+    # No Kafka package: the *_kafkatest suites use tests/kafka_broker (librdkafka's mock).
+    --for-tests) packages+=(googletest libgtest-dev libgmock-dev redis-server kcat); shift ;;
     --no-build) build=0; shift ;;
     --with) shift; packages+=("$@"); break ;;
     *) echo "setup.sh: unknown argument $1" >&2; exit 2 ;;

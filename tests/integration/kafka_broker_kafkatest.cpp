@@ -4,8 +4,8 @@
 // are up, and to answer other Kafka tools (kcat), so that is proved here once.
 // What the mock does not implement is pinned here too, so a test that needs
 // it fails here first, with the reason.
-#include <librdkafka/rdkafka.h>
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -59,8 +59,8 @@ void onDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
 KafkaClient makeClient(rd_kafka_type_t type, const std::string& bootstrap, const Settings& settings) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  Settings all = {{"bootstrap.servers", bootstrap}, {"reconnect.backoff.ms", "50"},
-                  {"reconnect.backoff.max.ms", "500"}};
+  Settings all = {
+      {"bootstrap.servers", bootstrap}, {"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "500"}};
   all.insert(all.end(), settings.begin(), settings.end());
   for (const auto& [name, value] : all) {
     if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
@@ -107,15 +107,17 @@ Delivery produceAndWait(rd_kafka_t* producer, const std::string& key, const std:
 // A consumer with every partition of kTopic assigned from the beginning; no
 // subscription, no commits (group.id only because assign() wants one).
 KafkaClient makeAssignedConsumer(const std::string& bootstrap) {
-  auto consumer = makeClient(RD_KAFKA_CONSUMER, bootstrap,
-                             {{"group.id", "streamgate-kafka-test-broker-test"}, {"enable.auto.commit", "false"}});
+  auto consumer =
+      makeClient(RD_KAFKA_CONSUMER, bootstrap,
+                 {{"group.id", "streamgate-kafka-test-broker-test"}, {"enable.auto.commit", "false"}});
   rd_kafka_topic_partition_list_t* partitions = rd_kafka_topic_partition_list_new(kPartitions);
   for (int partition = 0; partition < kPartitions; ++partition) {
     rd_kafka_topic_partition_list_add(partitions, kTopic, partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
   }
   const auto error = rd_kafka_assign(consumer.get(), partitions);
   rd_kafka_topic_partition_list_destroy(partitions);
-  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) throw std::runtime_error(std::string("assign: ") + rd_kafka_err2str(error));
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw std::runtime_error(std::string("assign: ") + rd_kafka_err2str(error));
   return consumer;
 }
 
@@ -136,8 +138,8 @@ bool consumeUntil(rd_kafka_t* consumer, std::vector<Record>& records,
     if (message == nullptr) continue;
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       records.push_back({std::string(static_cast<const char*>(message->key), message->key_len),
-                         std::string(static_cast<const char*>(message->payload), message->len), message->partition,
-                         message->offset});
+                         std::string(static_cast<const char*>(message->payload), message->len),
+                         message->partition, message->offset});
     }
     rd_kafka_message_destroy(message);
   }
@@ -186,8 +188,10 @@ TEST_F(KafkaBrokerTest, IdempotentKeyedMessagesComeBackInTheirPartitions) {
   for (int i = 0; i < kMessages; ++i) {
     const auto& delivery = deliveries[i];
     ASSERT_TRUE(delivery.done) << "message " << i;
-    ASSERT_EQ(delivery.error, RD_KAFKA_RESP_ERR_NO_ERROR) << "message " << i << ": " << rd_kafka_err2str(delivery.error);
-    const auto [known, added] = partitionOfKey.emplace("key-" + std::to_string(i % kKeys), delivery.partition);
+    ASSERT_EQ(delivery.error, RD_KAFKA_RESP_ERR_NO_ERROR)
+        << "message " << i << ": " << rd_kafka_err2str(delivery.error);
+    const auto [known, added] =
+        partitionOfKey.emplace("key-" + std::to_string(i % kKeys), delivery.partition);
     EXPECT_EQ(known->second, delivery.partition) << "message " << i << " left its key's partition";
   }
   std::set<std::int32_t> used;
@@ -241,8 +245,9 @@ TEST_F(KafkaBrokerTest, ProduceFailsWhileAllBrokersAreDownAndWorksWhenTheyAreUp)
     ++attempts;
     after = produceAndWait(producer.get(), "key", "after-up");
   } while (after.error != RD_KAFKA_RESP_ERR_NO_ERROR && std::chrono::steady_clock::now() < deadline);
-  ASSERT_EQ(after.error, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(after.error) << " after " << attempts
-                                                     << " attempts";
+  RecordProperty("attempts_after_up", attempts);
+  ASSERT_EQ(after.error, RD_KAFKA_RESP_ERR_NO_ERROR)
+      << rd_kafka_err2str(after.error) << " after " << attempts << " attempts";
   EXPECT_EQ(after.partition, before.partition);
 
   std::vector<Record> records;
@@ -253,14 +258,16 @@ TEST_F(KafkaBrokerTest, ProduceFailsWhileAllBrokersAreDownAndWorksWhenTheyAreUp)
     return false;
   };
   ASSERT_TRUE(consumeUntil(consumer.get(), records, seen));
-  for (const auto& record : records) EXPECT_NE(record.value, "while-down") << "a timed-out message was stored";
+  for (const auto& record : records)
+    EXPECT_NE(record.value, "while-down") << "a timed-out message was stored";
 }
 
 TEST_F(KafkaBrokerTest, KcatListsTheTopic) {
   if (!onPath("kcat")) GTEST_SKIP() << "kcat not found on PATH; run scripts/setup.sh --for-tests";
   const auto output = runShell("kcat -b " + broker_.bootstrapServers() + " -L -m 10");
   EXPECT_NE(output.find(std::to_string(kBrokers) + " brokers:"), std::string::npos) << output;
-  EXPECT_NE(output.find("topic \"" + std::string(kTopic) + "\" with " + std::to_string(kPartitions) + " partitions"),
+  EXPECT_NE(output.find("topic \"" + std::string(kTopic) + "\" with " + std::to_string(kPartitions) +
+                        " partitions"),
             std::string::npos)
       << output;
 }
@@ -283,8 +290,10 @@ TEST_F(KafkaBrokerTest, ControlErrorsAreReportedAndSigtermExitsCleanly) {
 // librdkafka 2.0.2's mock answers ListOffsets by timestamp with offset -1
 // (only the logical END and BEGINNING are implemented), so
 // rd_kafka_offsets_for_times() cannot find messages by time against it: a
-// test of seeking by timestamp needs a real broker. If this starts failing,
-// the mock learned it and that limitation is gone.
+// real broker would answer 0, 1 and 1 for the first three timestamps below
+// (-1 only for the one past the last message). A test of seeking by timestamp
+// needs a real broker. If this starts failing, the mock learned it and that
+// limitation is gone.
 TEST_F(KafkaBrokerTest, MockDoesNotImplementOffsetsForTimes) {
   auto producer = makeProducer(broker_.bootstrapServers());
   std::vector<Delivery> deliveries(3);
@@ -302,8 +311,8 @@ TEST_F(KafkaBrokerTest, MockDoesNotImplementOffsetsForTimes) {
   EXPECT_EQ(low, 0);
   EXPECT_EQ(high, 3) << "the logical offsets do work";
 
-  for (const std::int64_t timestamp : {std::int64_t{0}, std::int64_t{1'700'000'000'500}, std::int64_t{1'700'000'001'000},
-                                       std::int64_t{4'000'000'000'000}}) {
+  for (const std::int64_t timestamp : {std::int64_t{0}, std::int64_t{1'700'000'000'500},
+                                       std::int64_t{1'700'000'001'000}, std::int64_t{4'000'000'000'000}}) {
     rd_kafka_topic_partition_list_t* query = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(query, kTopic, partition)->offset = timestamp;
     const auto error = rd_kafka_offsets_for_times(producer.get(), query, 10000);
