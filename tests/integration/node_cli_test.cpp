@@ -4,6 +4,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "node_process.h"
 
 namespace streamgate::testing {
@@ -46,6 +52,33 @@ TEST(NodeCliTest, ValidatesTheShippedConfig) {
   }
 }
 
+// The cluster configs take their secret and servers from the environment;
+// validating connects nowhere, so no server is needed.
+TEST(NodeCliTest, ValidatesTheShippedClusterConfigs) {
+  ::setenv("JWT_SECRET", "a-test-secret-of-at-least-32-bytes!!", 1);
+  const std::map<std::string, std::vector<std::string>> plugins = {
+      {"redis.yaml", {"redis", "redis", "redis", "redis"}},
+      {"kafka.yaml", {"redis", "kafka", "redis", "kafka"}},
+  };
+  for (const auto& [file, chosen] : plugins) {
+    const std::string config = kSourceDir + "/etc/" + file;
+    const auto result = runStreamgate({"--validate-config", "--config", config});
+    EXPECT_EQ(result.exitCode, 0) << result.errors;
+    std::size_t i = 0;
+    for (const char* capability : {"session_store", "message_bus", "lock_provider", "stream_store"}) {
+      EXPECT_NE(result.output.find(std::string(capability) + std::string(15 - std::strlen(capability), ' ') +
+                                   chosen[i++] + " "),
+                std::string::npos)
+          << file << ": " << capability << " in\n"
+          << result.output;
+    }
+  }
+  ::unsetenv("JWT_SECRET");
+  const auto unset = runStreamgate({"--validate-config", "--config", kSourceDir + "/etc/redis.yaml"});
+  EXPECT_EQ(unset.exitCode, 78);
+  EXPECT_NE(unset.errors.find("auth.jwt.hs256_secret: is empty"), std::string::npos) << unset.errors;
+}
+
 TEST(NodeCliTest, UnknownKeyFailsWithOneLineNamingFileAndKey) {
   const auto config =
       writeTempFile("unknown-key.yaml", "auth: {mode: none}\nserver:\n  listen: 127.0.0.1:0\n  listn: 1\n");
@@ -81,6 +114,20 @@ TEST(NodeCliTest, PluginLackingTheCapabilityFailsWithOneLine) {
   EXPECT_EQ(result.errors, "streamgate: " + config.string() +
                                ": backends.session_store: plugin 'failing' does not provide session_store "
                                "(plugins that do: memory, redis)\n");
+}
+
+// Kafka is a log, not a lock service or a registry: choosing it for either
+// is a config error that says where to look instead, before anything connects.
+TEST(NodeCliTest, KafkaChosenForLocksOrSessionsSaysWhichPluginsCan) {
+  for (const std::string capability : {"lock_provider", "session_store"}) {
+    const auto config = writeTempFile("kafka-" + capability + ".yaml",
+                                      "auth: {mode: none}\nbackends:\n  " + capability + ": kafka\n");
+    const auto result = runStreamgate({"--validate-config", "--config", config.string()});
+    EXPECT_EQ(result.exitCode, 78);
+    EXPECT_EQ(result.errors, "streamgate: " + config.string() + ": backends." + capability +
+                                 ": plugin 'kafka' does not provide " + capability +
+                                 " (plugins that do: memory, redis)\n");
+  }
 }
 
 TEST(NodeCliTest, ServesHealthAndStopsCleanlyOnSigterm) {
