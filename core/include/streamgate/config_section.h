@@ -45,6 +45,8 @@ class ConfigSection {
   std::int64_t getInt(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max);
   bool getBool(std::string_view key, bool fallback);
   std::chrono::milliseconds getDuration(std::string_view key, std::chrono::milliseconds fallback);
+  // As getDuration, and "must be positive" for zero.
+  std::chrono::milliseconds getPositiveDuration(std::string_view key, std::chrono::milliseconds fallback);
   std::uint64_t getBytes(std::string_view key, std::uint64_t fallback);
   std::vector<std::string> getStringList(std::string_view key);
 

@@ -60,10 +60,6 @@ void readPath(ConfigSection& section, std::string_view key, std::string& out) {
   }
 }
 
-void positive(ConfigSection& section, std::string_view key, std::chrono::milliseconds value) {
-  if (value.count() <= 0) section.fail(key, "must be positive");
-}
-
 void readServer(ConfigSection& server, ServerSettings& out) {
   readListen(server, out);
   out.ioThreads = static_cast<int>(server.getInt("io_threads", 0, 0, 256));
@@ -78,26 +74,21 @@ void readServer(ConfigSection& server, ServerSettings& out) {
   if (limits.maxMessageBytes < 125 || limits.maxMessageBytes > (64u << 20)) {
     server.fail("max_message_bytes", "must be between 125 and 64MiB");
   }
-  limits.handshakeTimeout = server.getDuration("handshake_timeout", limits.handshakeTimeout);
-  positive(server, "handshake_timeout", limits.handshakeTimeout);
-  limits.idleTimeout = server.getDuration("idle_timeout", limits.idleTimeout);
-  positive(server, "idle_timeout", limits.idleTimeout);
-  limits.pingInterval = server.getDuration("ping_interval", limits.pingInterval);
-  positive(server, "ping_interval", limits.pingInterval);
+  limits.handshakeTimeout = server.getPositiveDuration("handshake_timeout", limits.handshakeTimeout);
+  limits.idleTimeout = server.getPositiveDuration("idle_timeout", limits.idleTimeout);
+  limits.pingInterval = server.getPositiveDuration("ping_interval", limits.pingInterval);
   if (limits.pingInterval >= limits.idleTimeout)
     server.fail("ping_interval", "must be shorter than idle_timeout");
   limits.maxSendQueueBytes = server.getBytes("max_send_queue_bytes", limits.maxSendQueueBytes);
   if (limits.maxSendQueueBytes < 4096) server.fail("max_send_queue_bytes", "must be at least 4KiB");
-  out.drainTimeout = server.getDuration("drain_timeout", out.drainTimeout);
-  positive(server, "drain_timeout", out.drainTimeout);
+  out.drainTimeout = server.getPositiveDuration("drain_timeout", out.drainTimeout);
 }
 
 void readGateway(ConfigSection& root, gateway::GatewaySettings& out) {
   auto sessions = root.child("sessions");
-  out.sessions.ownershipTtl = sessions.getDuration("ownership_ttl", out.sessions.ownershipTtl);
-  positive(sessions, "ownership_ttl", out.sessions.ownershipTtl);
-  out.sessions.heartbeatInterval = sessions.getDuration("heartbeat_interval", out.sessions.heartbeatInterval);
-  positive(sessions, "heartbeat_interval", out.sessions.heartbeatInterval);
+  out.sessions.ownershipTtl = sessions.getPositiveDuration("ownership_ttl", out.sessions.ownershipTtl);
+  out.sessions.heartbeatInterval =
+      sessions.getPositiveDuration("heartbeat_interval", out.sessions.heartbeatInterval);
   out.sessions.nodeTtl = sessions.getDuration("node_ttl", out.sessions.nodeTtl);
   // Halving rather than doubling: a duration may be near its int64 limit.
   if (out.sessions.nodeTtl / 2 < out.sessions.heartbeatInterval) {
@@ -108,10 +99,8 @@ void readGateway(ConfigSection& root, gateway::GatewaySettings& out) {
   out.streams.leaseTtl = streams.getDuration("lease_ttl", out.streams.leaseTtl);
   if (out.streams.leaseTtl < std::chrono::milliseconds(300))
     streams.fail("lease_ttl", "must be at least 300ms");
-  out.streams.janitorInterval = streams.getDuration("janitor_interval", out.streams.janitorInterval);
-  positive(streams, "janitor_interval", out.streams.janitorInterval);
-  out.streams.stallCheck = streams.getDuration("stall_check", out.streams.stallCheck);
-  positive(streams, "stall_check", out.streams.stallCheck);
+  out.streams.janitorInterval = streams.getPositiveDuration("janitor_interval", out.streams.janitorInterval);
+  out.streams.stallCheck = streams.getPositiveDuration("stall_check", out.streams.stallCheck);
   out.streams.readBatch = static_cast<std::size_t>(streams.getInt("read_batch", 512, 1, 100'000));
 
   auto limits = root.child("limits");

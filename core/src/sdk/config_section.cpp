@@ -212,6 +212,13 @@ std::chrono::milliseconds ConfigSection::getDuration(std::string_view key,
   return *value;
 }
 
+std::chrono::milliseconds ConfigSection::getPositiveDuration(std::string_view key,
+                                                             std::chrono::milliseconds fallback) {
+  const auto value = getDuration(key, fallback);
+  if (value.count() <= 0) fail(key, "must be positive");
+  return value;
+}
+
 std::uint64_t ConfigSection::getBytes(std::string_view key, std::uint64_t fallback) {
   const auto text = optionalString(key);
   if (!text || text->empty()) return fallback;

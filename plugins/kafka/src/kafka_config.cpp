@@ -16,18 +16,26 @@ const std::set<std::string, std::less<>> kFixedProperties = {"enable.idempotence
                                                              "bootstrap.servers",     "metadata.broker.list",
                                                              "message.timeout.ms",    "delivery.timeout.ms"};
 
+// A getter of the other shape records an error, so the shape is read off the
+// value's YAML text first: a list is emitted as "[...]" or "- ...", which a
+// scalar never starts with (the emitter quotes one that would).
+bool isList(ConfigSection& section, std::string_view key) {
+  const std::string yaml = section.childYaml(key);
+  return yaml.rfind('[', 0) == 0 || yaml.rfind("- ", 0) == 0;
+}
+
 std::string readBrokers(ConfigSection& section) {
   std::vector<std::string> list;
   if (section.has("brokers")) {
-    if (auto text = section.optionalString("brokers")) {
+    if (isList(section, "brokers")) {
+      list = section.getStringList("brokers");
+    } else if (auto text = section.optionalString("brokers")) {
       std::string_view rest = *text;
       while (!rest.empty()) {
         const auto comma = rest.find(',');
         list.emplace_back(rest.substr(0, comma));
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       }
-    } else {
-      list = section.getStringList("brokers");
     }
   } else {
     list = {"127.0.0.1:9092"};
@@ -58,12 +66,8 @@ Expected<KafkaConfig> KafkaConfig::read(const PluginConfig& plugin) {
   config.topic = section->getString("topic", config.topic);
   if (config.topic.empty()) section->fail("topic", "must not be empty");
   config.replayFrom = section->getDuration("replay_from", config.replayFrom);
-  config.startupTimeout = section->getDuration("startup_timeout", config.startupTimeout);
-  config.produceTimeout = section->getDuration("produce_timeout", config.produceTimeout);
-  for (auto [key, value] : {std::pair{"startup_timeout", config.startupTimeout},
-                            std::pair{"produce_timeout", config.produceTimeout}}) {
-    if (value.count() <= 0) section->fail(key, "must be positive");
-  }
+  config.startupTimeout = section->getPositiveDuration("startup_timeout", config.startupTimeout);
+  config.produceTimeout = section->getPositiveDuration("produce_timeout", config.produceTimeout);
   {
     ConfigSection retention = section->child("retention");
     config.limits.maxStreams = static_cast<std::size_t>(

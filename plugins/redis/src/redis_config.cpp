@@ -44,8 +44,8 @@ void readUrl(ConfigSection& section, RedisConfig& config, std::string& urlUser, 
     rest = rest.substr(at + 1);
     const auto colon = userInfo.find(':');
     const auto user = percentDecode(userInfo.substr(0, colon));
-    const auto password =
-        colon == std::string_view::npos ? std::optional<std::string>("") : percentDecode(userInfo.substr(colon + 1));
+    const auto password = colon == std::string_view::npos ? std::optional<std::string>("")
+                                                          : percentDecode(userInfo.substr(colon + 1));
     if (!user || !password) {
       section.fail("url", "bad percent-encoding in the user or password of the url");
       return;
@@ -122,18 +122,13 @@ Expected<RedisConfig> RedisConfig::read(const PluginConfig& plugin) {
   }
   config.keyPrefix = section->getString("key_prefix", config.keyPrefix);
   config.poolSize = static_cast<int>(section->getInt("pool_size", config.poolSize, 1, 16));
-  config.connectTimeout = section->getDuration("connect_timeout", config.connectTimeout);
-  config.commandTimeout = section->getDuration("command_timeout", config.commandTimeout);
-  for (auto [key, value] : {std::pair{"connect_timeout", config.connectTimeout},
-                            std::pair{"command_timeout", config.commandTimeout}}) {
-    if (value.count() <= 0) section->fail(key, "must be positive");
-  }
+  config.connectTimeout = section->getPositiveDuration("connect_timeout", config.connectTimeout);
+  config.commandTimeout = section->getPositiveDuration("command_timeout", config.commandTimeout);
   {
     ConfigSection breaker = section->child("circuit_breaker");
     config.breakerFailures = static_cast<int>(breaker.getInt("failures", config.breakerFailures, 1, 1000));
-    config.retryInitial = breaker.getDuration("retry_initial", config.retryInitial);
+    config.retryInitial = breaker.getPositiveDuration("retry_initial", config.retryInitial);
     config.retryMax = breaker.getDuration("retry_max", config.retryMax);
-    if (config.retryInitial.count() <= 0) breaker.fail("retry_initial", "must be positive");
     if (config.retryMax < config.retryInitial) breaker.fail("retry_max", "must not be below retry_initial");
   }
   config.sentinel = readSentinel(*section);
