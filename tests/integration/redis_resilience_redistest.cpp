@@ -8,34 +8,22 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "../contract/await.h"
-#include "plugin/plugin_library.h"
-#include "plugin/plugin_registry.h"
+#include "plugin_harness.h"
 #include "redis_server.h"
 #include "streamgate/plugin.h"
-#include "test_logger.h"
-
-#ifndef STREAMGATE_PLUGIN_DIR
-#error "STREAMGATE_PLUGIN_DIR must name the directory the plugins are built into"
-#endif
 
 namespace streamgate::testing {
 namespace {
 
 using std::chrono::milliseconds;
-using SteadyClock = std::chrono::steady_clock;
 
 // A call that takes longer than this is a hang, not a slow answer: the
 // plugin's own bounds (connect_timeout 200ms, command_timeout 500ms) are far
@@ -50,64 +38,11 @@ constexpr const char* kResilienceYaml =
     "command_timeout: 500ms\n"
     "circuit_breaker: {failures: 2, retry_initial: 100ms, retry_max: 500ms}\n";
 
-milliseconds since(SteadyClock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start);
-}
-
-bool isBackendTrouble(const Status& status) {
-  return status.code() == Code::kUnavailable || status.code() == Code::kTimeout;
-}
-
-// One capability call, bounded: the result, or a test failure and kTimeout
-// when the callback does not come within `limit`.
-template <class T, class Start>
-Expected<T> callWithin(milliseconds limit, Start&& start) {
-  auto completion = std::make_shared<contract::Completion<Expected<T>>>();
-  start(Callback<T>([completion](Expected<T> result) { completion->set(std::move(result)); }));
-  return completion->wait(limit);
-}
-template <class Start>
-Status callStatusWithin(milliseconds limit, Start&& start) {
-  auto completion = std::make_shared<contract::Completion<Status>>();
-  start(StatusCallback([completion](Status status) { completion->set(std::move(status)); }));
-  return completion->wait(limit);
-}
-
-// What one subscription received. Shared with the handler, so it outlives
-// the handle whatever the order of destruction.
-class Inbox {
- public:
-  static MessageHandler handlerFor(const std::shared_ptr<Inbox>& inbox) {
-    return [inbox](std::string_view, std::string_view payload) {
-      {
-        std::lock_guard lock(inbox->mutex_);
-        inbox->payloads_.emplace_back(payload);
-      }
-      inbox->arrived_.notify_all();
-    };
-  }
-
-  // True once a payload starting with `prefix` arrived, false at the deadline.
-  bool waitFor(const std::string& prefix, SteadyClock::time_point deadline) {
-    std::unique_lock lock(mutex_);
-    return arrived_.wait_until(lock, deadline, [&] {
-      return std::any_of(payloads_.begin(), payloads_.end(),
-                         [&](const std::string& payload) { return payload.rfind(prefix, 0) == 0; });
-    });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::vector<std::string> payloads_;
-};
-
 class RedisResilienceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const auto reason = RedisServer::unavailableReason(); !reason.empty()) GTEST_SKIP() << reason;
-    auto library =
-        PluginLibrary::open(std::filesystem::path(STREAMGATE_PLUGIN_DIR) / PluginRegistry::fileName("redis"));
+    auto library = openPlugin("redis");
     ASSERT_TRUE(library.hasValue()) << library.status().toString();
     library_ = *library;
     prefix_ = "resilience" + std::to_string(std::random_device{}()) + ":";
@@ -126,8 +61,8 @@ class RedisResilienceTest : public ::testing::Test {
   // One instance with every capability, on the section `yaml` plus the small
   // timeouts; the test then drives the capabilities below.
   void createBackend(const std::string& yaml) {
-    const PluginContext context{"resilience-node", steadyClock(), std::make_shared<TestLogger>(),
-                                kSessionStore | kMessageBus | kLockProvider | kStreamStore};
+    const PluginContext context =
+        pluginContext("resilience-node", kSessionStore | kMessageBus | kLockProvider | kStreamStore);
     auto backend = library_->create(
         context, PluginConfig{yaml + "key_prefix: '" + prefix_ + "'\n" + kResilienceYaml, "plugins.redis"});
     ASSERT_TRUE(backend.hasValue()) << backend.status().toString();
@@ -193,17 +128,6 @@ class RedisResilienceTest : public ::testing::Test {
   std::shared_ptr<LockProvider> locks_;
   std::string prefix_;
 };
-
-// Calls `attempt` until it yields a value or the deadline passes; the last result.
-template <class Attempt>
-auto retryUntil(SteadyClock::time_point deadline, Attempt&& attempt) -> decltype(attempt()) {
-  auto result = attempt();
-  while (!result.hasValue() && SteadyClock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(50));
-    result = attempt();
-  }
-  return result;
-}
 
 TEST_F(RedisResilienceTest, RedisDown) {
   server_ = std::make_unique<RedisServer>();

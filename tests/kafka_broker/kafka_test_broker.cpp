@@ -13,6 +13,7 @@
 //   down <brokerId>      close the broker's connections and refuse new ones
 //   up <brokerId>        accept connections again
 //   rtt <brokerId> <ms>  delay every response by ms
+//   missing <topic>      answer metadata for the topic with "unknown topic"
 // (brokerId 1..N, or -1 for all; leadership does not move when one is down.)
 // End of stdin only ends the commands, never the broker: scripts start it with
 // stdin from /dev/null.
@@ -43,7 +44,7 @@ constexpr const char* kUsage =
     "  --partitions P  partitions of every --topic (default 4)\n"
     "  --topic NAME    create NAME with replication factor min(3, N); repeatable\n"
     "Prints bootstrap.servers=... and serves until SIGTERM/SIGINT.\n"
-    "Commands on stdin: down <id>, up <id>, rtt <id> <ms> (id -1: all brokers).\n";
+    "Commands on stdin: down <id>, up <id>, rtt <id> <ms> (id -1: all brokers), missing <topic>.\n";
 
 struct Options {
   int brokers = 3;
@@ -97,6 +98,13 @@ std::string runCommand(rd_kafka_mock_cluster_t* cluster, const std::string& line
   std::string verb;
   int broker = 0;
   if (!(in >> verb)) return "error: empty command";
+  if (verb == "missing") {
+    // Metadata then says the topic does not exist (instead of creating it).
+    std::string topic;
+    if (!(in >> topic)) return "error: missing wants a topic name";
+    rd_kafka_mock_topic_set_error(cluster, topic.c_str(), RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    return "ok";
+  }
   if (!(in >> broker)) return "error: " + verb + " wants a broker id";
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   if (verb == "down") {
@@ -108,7 +116,7 @@ std::string runCommand(rd_kafka_mock_cluster_t* cluster, const std::string& line
     if (!(in >> ms) || ms < 0) return "error: rtt wants a broker id and milliseconds >= 0";
     err = rd_kafka_mock_broker_set_rtt(cluster, broker, ms);
   } else {
-    return "error: unknown command '" + verb + "' (down, up, rtt)";
+    return "error: unknown command '" + verb + "' (down, up, rtt, missing)";
   }
   if (std::string rest; in >> rest) return "error: unexpected '" + rest + "' after " + verb;
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

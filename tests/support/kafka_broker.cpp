@@ -168,6 +168,10 @@ void KafkaBroker::setBrokerRtt(int id, std::chrono::milliseconds rtt) {
   command("rtt " + std::to_string(id) + " " + std::to_string(rtt.count()), std::chrono::seconds(10));
 }
 
+void KafkaBroker::setTopicMissing(const std::string& topic) {
+  command("missing " + topic, std::chrono::seconds(10));
+}
+
 std::string KafkaBroker::command(const std::string& line, std::chrono::milliseconds timeout) {
   const std::string what = "Kafka test broker " + bootstrapServers_ + ": " + line;
   if (!isRunning()) throw std::runtime_error(what + ": the broker is not running");

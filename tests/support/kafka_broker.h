@@ -56,6 +56,9 @@ class KafkaBroker {
   void setBrokerUp(int id);
   // Delays every response of broker `id` by rtt.
   void setBrokerRtt(int id, std::chrono::milliseconds rtt);
+  // Metadata for `topic` says it does not exist (the mock would otherwise
+  // create any topic a client names).
+  void setTopicMissing(const std::string& topic);
 
   // Sends the signal to the process group and reaps the broker, SIGKILL after
   // the timeout. Returns the exit code, or 128+signal when a signal ended it,

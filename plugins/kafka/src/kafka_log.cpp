@@ -170,6 +170,8 @@ Status KafkaLog::createClients() {
     if (config_.properties.count(key) != 0) value = config_.properties.at(key);
   }
   consumerDefaults["enable.auto.commit"] = "false";
+  // The topic must exist (README): a typo must not create a second one.
+  consumerDefaults["allow.auto.create.topics"] = "false";
   consumerDefaults["enable.auto.offset.store"] = "false";
   consumerDefaults["enable.partition.eof"] = "false";
   auto consumer = make(RD_KAFKA_CONSUMER, consumerDefaults);
@@ -278,6 +280,9 @@ Status KafkaLog::start(LogReader& reader) {
   // would otherwise delay the first real write by a round of requests.
   auto written = std::make_shared<std::promise<Status>>();
   auto writtenFuture = written->get_future();
+  // Produced to by name only, the topic would wait for the producer's next
+  // topic scan (every second) for its metadata; a handle asks for it now.
+  rd_kafka_topic_destroy(rd_kafka_topic_new(producer_, config_.topic.c_str(), nullptr));
   produce(OutgoingRecord{"streamgate.node-start", "", {}},
           [written](Status status) { written->set_value(status); });
   if (writtenFuture.wait_until(deadline) != std::future_status::ready) {
