@@ -11,10 +11,12 @@ namespace streamgate::kafka {
 namespace {
 
 // The plugin's delivery guarantee rests on these; a property may not undo them.
-const std::set<std::string, std::less<>> kFixedProperties = {"enable.idempotence",    "acks",
-                                                             "request.required.acks", "enable.auto.commit",
-                                                             "bootstrap.servers",     "metadata.broker.list",
-                                                             "message.timeout.ms",    "delivery.timeout.ms"};
+const std::set<std::string, std::less<>> kFixedProperties = {
+    "enable.idempotence",      "acks",
+    "request.required.acks",   "enable.auto.commit",
+    "bootstrap.servers",       "metadata.broker.list",
+    "message.timeout.ms",      "delivery.timeout.ms",
+    "allow.auto.create.topics"};
 
 // A getter of the other shape records an error, so the shape is read off the
 // value's YAML text first: a list is emitted as "[...]" or "- ...", which a
