@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
+#include "child_process.h"
 #include "node_process.h"
 
 namespace streamgate::testing {
@@ -52,15 +51,12 @@ bool writeAll(int fd, const std::string& text) {
   return written;
 }
 
-// fork/exec rather than posix_spawn so the child can ask to die with us (see
-// redis_server.cpp). Only async-signal-safe calls after fork().
+// The broker reads commands from toChild and answers on fromChild; its stderr
+// goes to logFile.
 pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& logFile, int& toChild,
             int& fromChild) {
   std::vector<std::string> argv = {kProgram.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw;
-  for (auto& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
 
   int in[2];
   int out[2];
@@ -83,36 +79,19 @@ pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& l
     throw std::runtime_error("cannot open " + logFile.string() + ": " + error);
   }
 
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl
-    dup2(in[0], STDIN_FILENO);
-    dup2(out[1], STDOUT_FILENO);
-    dup2(log, STDERR_FILENO);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  const int forkError = errno;
-  if (pid < 0) {
+  pid_t pid = -1;
+  try {
+    pid = spawnChild(argv, in[0], out[1], log);
+  } catch (...) {
     closeAll();
-    throw std::runtime_error(std::string("fork: ") + std::strerror(forkError));
+    throw;
   }
-  setpgid(pid, pid);  // also here, so kill(-pid) works even before the child ran
   close(in[0]);
   close(out[1]);
   close(log);
   toChild = in[1];
   fromChild = out[0];
   return pid;
-}
-
-int exitCodeOf(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
 }
 
 }  // namespace
@@ -210,20 +189,10 @@ int KafkaBroker::stop(int signal, std::chrono::milliseconds timeout) {
     closePipes();
     return -1;
   }
-  kill(-pid_, signal);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  pid_t reaped = 0;
-  while ((reaped = waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (reaped == 0) {
-    kill(-pid_, SIGKILL);
-    waitpid(pid_, &status, 0);
-  }
+  const int exitCode = stopChild(pid_, signal, timeout);
   pid_ = -1;
   closePipes();
-  return exitCodeOf(status);
+  return exitCode;
 }
 
 bool KafkaBroker::isRunning() {

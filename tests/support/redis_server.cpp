@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child_process.h"
 #include "node_process.h"
 
 namespace streamgate::testing {
@@ -61,16 +61,11 @@ std::filesystem::path makeTempDir(const std::string& stem) {
   return pattern;
 }
 
-// fork/exec rather than posix_spawn so the child can ask to die with us: a
-// test binary that crashes or is killed by ctest's timeout must not leave
-// servers holding ports. Only async-signal-safe calls after fork().
+// The server's stdout and stderr go to consoleLog, its stdin is /dev/null.
 pid_t spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
             const std::filesystem::path& consoleLog) {
   std::vector<std::string> argv = {program.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw;
-  for (auto& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
 
   const int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
   const int out = open(consoleLog.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -79,34 +74,19 @@ pid_t spawn(const std::filesystem::path& program, const std::vector<std::string>
     if (in >= 0) close(in);
     throw std::runtime_error("cannot open " + consoleLog.string() + ": " + error);
   }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    // Own process group, so stop() also reaches the server's forked children.
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl
-    dup2(in, STDIN_FILENO);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    execv(raw[0], raw.data());
-    _exit(127);
+  const auto closeBoth = [&] {
+    close(in);
+    close(out);
+  };
+  pid_t pid = -1;
+  try {
+    pid = spawnChild(argv, in, out, out);
+  } catch (...) {
+    closeBoth();
+    throw;
   }
-  const int forkError = errno;
-  close(in);
-  close(out);
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(forkError));
-  setpgid(pid, pid);  // also here, so kill(-pid) works even before the child ran
+  closeBoth();
   return pid;
-}
-
-bool waitExit(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (waitpid(pid, nullptr, WNOHANG) != pid) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
 }
 
 void render(const redisReply& reply, std::string& out) {
@@ -250,11 +230,7 @@ void RedisServer::start(std::chrono::milliseconds timeout) {
 
 void RedisServer::stop(int signal, std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return;
-  kill(-pid_, signal);
-  if (!waitExit(pid_, timeout)) {
-    kill(-pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  stopChild(pid_, signal, timeout);
   // A forked child (a replication snapshot) may still hold the listening
   // socket for a moment; a restart on this port must not race it. Bounded, as
   // an orphan's zombie is up to whoever reaps it.
