@@ -37,6 +37,10 @@ class BackendEnv {
   virtual std::shared_ptr<const Clock> clock() const = 0;
   virtual void advance(std::chrono::milliseconds duration) = 0;
 
+  // Backend::storePublishesEvents() of an instance serving every capability
+  // the plugin provides.
+  virtual bool storePublishesEvents() const { return false; }
+
   // Non-empty when the backend cannot run on this machine (a missing server):
   // its tests are then skipped with this reason instead of failing.
   virtual std::string skipReason() const { return {}; }

@@ -34,6 +34,7 @@ class KafkaEnv final : public BackendEnv {
   }
 
   std::shared_ptr<const Clock> clock() const override { return steadyClock(); }
+  bool storePublishesEvents() const override { return true; }
   void advance(std::chrono::milliseconds duration) override { std::this_thread::sleep_for(duration); }
 
   std::string skipReason() const override { return testing::KafkaBroker::unavailableReason(); }

@@ -29,6 +29,12 @@ TEST_P(PluginContract, BackendProvidesExactlyTheDeclaredCapabilities) {
   check(kStreamStore, [&] { return backend().streamStore(); });
 }
 
+// Seen through the host's loader, as the node sees it: the node publishes
+// stored events itself only when the plugin does not.
+TEST_P(PluginContract, StorePublishesEventsAsTheEnvironmentSays) {
+  EXPECT_EQ(backend().storePublishesEvents(), env().storePublishesEvents());
+}
+
 TEST_P(PluginContract, ValidateAcceptsTheEnvironmentsSection) { ASSERT_OK(library().validate(config(""))); }
 
 TEST_P(PluginContract, UnknownKeysAreRefused) {

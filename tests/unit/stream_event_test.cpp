@@ -380,5 +380,24 @@ TEST(JsonStringTest, FramesWithHostileTextStillParse) {
   }
 }
 
+TEST(StreamEventTest, TerminalTemplateFilledWithTheCountIsTheTerminalEvent) {
+  // Ids that contain what the template looks for must not confuse it.
+  const StreamId stream{R"(s "totalChunks":0 1)", "m 0"};
+  for (const Terminal& terminal :
+       {Terminal{TerminalKind::kComplete, 0, {}, {}}, Terminal{TerminalKind::kCancelled, 0, {}, {}},
+        Terminal{TerminalKind::kInterrupted, 0, {}, {}},
+        Terminal{TerminalKind::kFailed, 0, "upstream_error", R"(,"totalChunks":0)"}}) {
+    const auto pieces = terminalEventTemplate(stream, terminal);
+    for (const std::int64_t count : {0, 7, 1234567}) {
+      Terminal counted = terminal;
+      counted.totalChunks = count;
+      const std::string total = std::to_string(count);
+      EXPECT_EQ(pieces.prefix + total + pieces.middle + total + pieces.suffix,
+                encodeTerminalEvent(stream, counted))
+          << terminalKindName(terminal.kind) << " " << count;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace streamgate

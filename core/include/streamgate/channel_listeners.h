@@ -34,8 +34,9 @@ class ChannelListeners {
   // busName prefixes log lines ("redis bus: handler for channel x threw").
   // `changed` (may be empty) runs after a channel lost its last listener, on
   // the thread that destroyed the handle, with no lock held.
-  static std::shared_ptr<ChannelListeners> create(std::shared_ptr<Logger> logger, std::string busName,
-                                                  std::function<void(const std::string& channel)> changed = {});
+  static std::shared_ptr<ChannelListeners> create(
+      std::shared_ptr<Logger> logger, std::string busName,
+      std::function<void(const std::string& channel)> changed = {});
 
   // Registers handler on channel. The handle unregisters it when destroyed
   // and may outlive this object.

@@ -50,6 +50,17 @@ std::string encodeChunkEvent(const StreamId& stream, std::int64_t index, std::st
 std::string encodeTerminalEvent(const StreamId& stream, const Terminal& terminal);
 std::string encodeCancelRequest(const StreamId& stream);
 
+// A terminal event whose chunk count is filled in later, by a store that
+// learns the count only where it records the terminal (a server-side
+// script): the payload is prefix + count + middle + count + suffix, equal to
+// encodeTerminalEvent() with that count. terminal.totalChunks is ignored.
+struct TerminalEventTemplate {
+  std::string prefix;
+  std::string middle;
+  std::string suffix;
+};
+TerminalEventTemplate terminalEventTemplate(const StreamId& stream, const Terminal& terminal);
+
 // Views point into payload. kInvalidArgument for anything malformed.
 Expected<EventView> decodeEvent(std::string_view payload);
 

@@ -21,8 +21,8 @@ class StreamWriter {
   // (BackendSet::storePublishesEvents), so the writer only stores them.
   StreamWriter(StreamStore& store, MessageBus& bus, Metrics& metrics, bool storePublishes);
 
-  // Appends, then publishes every chunk the append added (a re-sent prefix
-  // is not published again). Yields the next index.
+  // Appends, then publishes every chunk of the request (a re-sent prefix
+  // too: its first publish may have been lost). Yields the next index.
   void append(AppendRequest request, Callback<std::int64_t> done);
 
   // Records the terminal, then publishes it as recorded.

@@ -49,6 +49,7 @@ class PinnedBackend final : public Backend {
   std::shared_ptr<MessageBus> messageBus() override { return messageBus_; }
   std::shared_ptr<LockProvider> lockProvider() override { return lockProvider_; }
   std::shared_ptr<StreamStore> streamStore() override { return streamStore_; }
+  bool storePublishesEvents() const override { return inner_->storePublishesEvents(); }
 
  private:
   std::shared_ptr<Backend> inner_;

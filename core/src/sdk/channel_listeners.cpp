@@ -18,7 +18,7 @@ struct ChannelListeners::Listener {
   std::mutex mutex;
   std::condition_variable idle;
   bool active = true;
-  bool running = false;
+  int running = 0;  // calls in progress, all on `runner` (nested calls count)
   std::thread::id runner;
 };
 
@@ -46,7 +46,8 @@ namespace {
 
 class ListenerHandle final : public Subscription {
  public:
-  ListenerHandle(std::weak_ptr<ChannelListeners::State> state, std::shared_ptr<ChannelListeners::Listener> listener)
+  ListenerHandle(std::weak_ptr<ChannelListeners::State> state,
+                 std::shared_ptr<ChannelListeners::Listener> listener)
       : state_(std::move(state)), listener_(std::move(listener)) {}
 
   ~ListenerHandle() override {
@@ -54,13 +55,14 @@ class ListenerHandle final : public Subscription {
     {
       std::unique_lock lock(listener_->mutex);
       listener_->active = false;
+      listener_->idle.notify_all();  // a call waiting to start gives up
       // Running on this very thread means we are inside our own handler:
       // waiting would deadlock, and deliver() drops the handler once the call
       // returns.
-      if (listener_->running && listener_->runner != std::this_thread::get_id()) {
-        listener_->idle.wait(lock, [&] { return !listener_->running; });
+      if (listener_->running > 0 && listener_->runner != std::this_thread::get_id()) {
+        listener_->idle.wait(lock, [&] { return listener_->running == 0; });
       }
-      if (!listener_->running) dropped = std::move(listener_->handler);
+      if (listener_->running == 0) dropped = std::move(listener_->handler);
     }
     const auto state = state_.lock();
     if (state && state->detach(listener_) && state->changed) state->changed(listener_->channel);
@@ -73,7 +75,8 @@ class ListenerHandle final : public Subscription {
 
 }  // namespace
 
-std::shared_ptr<ChannelListeners> ChannelListeners::create(std::shared_ptr<Logger> logger, std::string busName,
+std::shared_ptr<ChannelListeners> ChannelListeners::create(std::shared_ptr<Logger> logger,
+                                                           std::string busName,
                                                            std::function<void(const std::string&)> changed) {
   auto state = std::make_shared<State>();
   state->logger = std::move(logger);
@@ -122,9 +125,15 @@ namespace {
 
 // Marks listener running on this thread; false when its handle is gone.
 bool enter(ChannelListeners::Listener& listener) {
-  std::lock_guard lock(listener.mutex);
+  std::unique_lock lock(listener.mutex);
   if (!listener.active) return false;
-  listener.running = true;
+  // One thread at a time (the handler on the bus's thread, `ready` on
+  // another): a handle destroyed meanwhile must find nothing running.
+  listener.idle.wait(lock, [&] {
+    return listener.running == 0 || listener.runner == std::this_thread::get_id() || !listener.active;
+  });
+  if (!listener.active) return false;
+  ++listener.running;
   listener.runner = std::this_thread::get_id();
   return true;
 }
@@ -133,8 +142,8 @@ void leave(ChannelListeners::Listener& listener) {
   MessageHandler dropped;  // a handle destroyed meanwhile left the handler to us
   {
     std::lock_guard lock(listener.mutex);
-    listener.running = false;
-    if (!listener.active) dropped = std::move(listener.handler);
+    --listener.running;
+    if (!listener.active && listener.running == 0) dropped = std::move(listener.handler);
   }
   listener.idle.notify_all();
 }
@@ -152,19 +161,21 @@ std::string runGuarded(const std::function<void()>& call) {
 
 }  // namespace
 
-void ChannelListeners::deliver(const Snapshot& listeners, std::string_view channel, std::string_view payload) const {
+void ChannelListeners::deliver(const Snapshot& listeners, std::string_view channel,
+                               std::string_view payload) const {
   for (const auto& listener : listeners) {
     if (!enter(*listener)) continue;
     const std::string failure = runGuarded([&] { listener->handler(channel, payload); });
     if (!failure.empty() && state_->logger) {
-      state_->logger->log(LogLevel::kError, state_->busName + ": handler for channel " + std::string(channel) +
-                                                " threw: " + failure);
+      state_->logger->log(LogLevel::kError, state_->busName + ": handler for channel " +
+                                                std::string(channel) + " threw: " + failure);
     }
     leave(*listener);
   }
 }
 
-bool ChannelListeners::callIfActive(const std::weak_ptr<Listener>& weak, const std::function<void()>& call) const {
+bool ChannelListeners::callIfActive(const std::weak_ptr<Listener>& weak,
+                                    const std::function<void()>& call) const {
   const auto listener = weak.lock();
   if (!listener || !enter(*listener)) return false;
   const std::string failure = runGuarded(call);

@@ -36,7 +36,8 @@ Status negativeIndex(const StreamId& id, std::int64_t index) {
 Status checkAppendRequest(const AppendRequest& request) {
   if (Status bad = checkId(request.stream); !bad) return bad;
   if (request.firstIndex < 0) return negativeIndex(request.stream, request.firstIndex);
-  if (request.contents.empty()) return Status(Code::kInvalidArgument, describeStream(request.stream) + ": empty batch");
+  if (request.contents.empty())
+    return Status(Code::kInvalidArgument, describeStream(request.stream) + ": empty batch");
   const auto size = static_cast<std::int64_t>(request.contents.size());
   if (request.firstIndex > std::numeric_limits<std::int64_t>::max() - size) {
     return Status(Code::kInvalidArgument, describeStream(request.stream) + ": index out of range");
@@ -55,14 +56,15 @@ Status checkFinishRequest(const StreamId& id, const Terminal& terminal) {
       return Status::ok();
     case TerminalKind::kFailed:
       // A failure without a code could not be reported to clients as a stable error.
-      if (terminal.code.empty()) return Status(Code::kInvalidArgument, describeStream(id) + ": failed without a code");
+      if (terminal.code.empty())
+        return Status(Code::kInvalidArgument, describeStream(id) + ": failed without a code");
       return Status::ok();
     case TerminalKind::kCancelled:
     case TerminalKind::kInterrupted:
       return Status::ok();
   }
-  return Status(Code::kInvalidArgument,
-                describeStream(id) + ": unknown terminal kind " + std::to_string(static_cast<int>(terminal.kind)));
+  return Status(Code::kInvalidArgument, describeStream(id) + ": unknown terminal kind " +
+                                            std::to_string(static_cast<int>(terminal.kind)));
 }
 
 Status checkReadRequest(const StreamId& id, std::int64_t fromIndex) {
@@ -77,8 +79,8 @@ Status fencedError(const StreamId& id, std::uint64_t token, std::uint64_t highes
 }
 
 Status conflictError(const StreamId& id, std::int64_t index) {
-  return Status(Code::kConflict,
-                describeStream(id) + ": chunk " + std::to_string(index) + " was already stored with other content");
+  return Status(Code::kConflict, describeStream(id) + ": chunk " + std::to_string(index) +
+                                     " was already stored with other content");
 }
 
 Status gapError(const StreamId& id, std::int64_t expected, std::int64_t got) {
@@ -87,8 +89,9 @@ Status gapError(const StreamId& id, std::int64_t expected, std::int64_t got) {
 }
 
 Status finishedAppendError(const StreamId& id, TerminalKind kind, std::int64_t index) {
-  return Status(Code::kFinished, describeStream(id) + ": already finished (" + std::string(terminalKindName(kind)) +
-                                     "), cannot append chunk " + std::to_string(index));
+  return Status(Code::kFinished, describeStream(id) + ": already finished (" +
+                                     std::string(terminalKindName(kind)) + "), cannot append chunk " +
+                                     std::to_string(index));
 }
 
 Status finishedFinishError(const StreamId& id, TerminalKind recorded, TerminalKind requested) {

@@ -225,6 +225,20 @@ std::string encodeTerminalEvent(const StreamId& stream, const Terminal& terminal
   return out;
 }
 
+TerminalEventTemplate terminalEventTemplate(const StreamId& stream, const Terminal& terminal) {
+  Terminal zero = terminal;
+  zero.totalChunks = 0;
+  const std::string full = encodeTerminalEvent(stream, zero);
+  // The count stands right after "sg1 <kind> " and right after the JSON's
+  // first ,"totalChunks": (ids before it are JSON strings, whose quotes are
+  // escaped, so they cannot contain that text).
+  constexpr std::string_view kTotal = R"(,"totalChunks":)";
+  const std::size_t header = full.find(' ', 4) + 1;
+  const std::size_t json = full.find(kTotal, full.find('\n')) + kTotal.size();
+  return TerminalEventTemplate{full.substr(0, header), full.substr(header + 1, json - header - 1),
+                               full.substr(json + 1)};
+}
+
 std::string encodeCancelRequest(const StreamId& stream) {
   std::string out;
   appendHeader(out, EventKind::kCancelRequest, -1, stream.messageId);

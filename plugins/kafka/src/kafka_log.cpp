@@ -96,7 +96,12 @@ KafkaLog::KafkaLog(KafkaConfig config, std::shared_ptr<Logger> logger)
 KafkaLog::~KafkaLog() { stop(); }
 
 void KafkaLog::stop() {
-  stopping_ = true;
+  {
+    // Under the lock: a produce() that got past its check is queued before
+    // the purge below, so its caller is told.
+    std::unique_lock lock(clients_);
+    stopping_ = true;
+  }
   if (consumerThread_.joinable()) consumerThread_.join();
   if (producerThread_.joinable()) producerThread_.join();
   if (producer_ != nullptr) {
@@ -170,6 +175,9 @@ Status KafkaLog::createClients() {
     if (config_.properties.count(key) != 0) value = config_.properties.at(key);
   }
   consumerDefaults["enable.auto.commit"] = "false";
+  // Retention may delete a segment the replay was about to read: go on from
+  // the oldest record left, never silently from the newest.
+  consumerDefaults["auto.offset.reset"] = "earliest";
   // The topic must exist (README): a typo must not create a second one.
   consumerDefaults["allow.auto.create.topics"] = "false";
   consumerDefaults["enable.auto.offset.store"] = "false";
@@ -304,6 +312,7 @@ void KafkaLog::consume(LogReader& reader, std::vector<Partition> partitions) {
     byId[partition.id] = partition;
   }
   if (behind == 0) replayed_ = true;
+  auto lastIdle = SteadyClock::now();
   while (!stopping_) {
     rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_, kPollMs);
     if (message != nullptr) {
@@ -320,7 +329,10 @@ void KafkaLog::consume(LogReader& reader, std::vector<Partition> partitions) {
       }
       rd_kafka_message_destroy(message);
     }
-    reader.onIdle();
+    if (const auto now = SteadyClock::now(); now - lastIdle >= std::chrono::milliseconds(kPollMs)) {
+      lastIdle = now;
+      reader.onIdle();
+    }
   }
 }
 

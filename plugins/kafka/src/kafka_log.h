@@ -55,7 +55,7 @@ class LogReader {
  public:
   virtual ~LogReader() = default;
   virtual void onRecord(const IncomingRecord& record, bool live) = 0;
-  // Every poll of the consumer thread (at least every 100ms).
+  // About every 100ms, on the consumer thread.
   virtual void onIdle() = 0;
 };
 

@@ -25,7 +25,14 @@ class KafkaBackend final : public Backend, public LogReader {
   }
   // The store and bus may outlive the backend in the host's hands; the log's
   // reader (this) may not.
-  ~KafkaBackend() override { log_->stop(); }
+  ~KafkaBackend() override {
+    log_->stop();
+    if (streamStore_) {
+      streamStore_->failWrites(
+          Status(Code::kUnavailable,
+                 "kafka topic " + log_->config().topic + ": plugin stopped before the write was read back"));
+    }
+  }
 
   Status start() { return log_->start(*this); }
 

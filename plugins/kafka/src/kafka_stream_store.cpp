@@ -50,7 +50,16 @@ struct PendingWrite {
   Callback<Terminal> finished;
   Clock::time_point deadline;
 
-  void complete() {
+  // Runs the caller's callback; an exception from it must not take down the
+  // consumer thread (or cross librdkafka's C frames).
+  void complete() noexcept {
+    try {
+      run();
+    } catch (...) {
+    }
+  }
+
+  void run() {
     if (appended) {
       appended(firstError ? Expected<std::int64_t>(next) : Expected<std::int64_t>(firstError));
     } else if (recorded || !firstError) {
@@ -129,27 +138,32 @@ void KafkaStreamStore::append(const AppendRequest& request, Callback<std::int64_
   const StreamId& stream = request.stream;
   std::vector<OutgoingRecord> records;
   std::string id;
+  Status refused;
   {
     std::lock_guard lock(core_->mutex);
-    const auto now = core_->clock->now();
-    auto checked = core_->table.append(request, now, false);
-    if (!checked) return done(checked.error());
-    auto stored = core_->table.read(stream, 0, 0, now);
-    const std::int64_t next = stored ? stored->nextIndex : 0;
-    const std::int64_t end = request.firstIndex + static_cast<std::int64_t>(request.contents.size());
-    // An identical re-send of what is stored: nothing to write.
-    if (end <= next) return done(*checked);
-    const std::string fence = std::to_string(request.fencingToken);
-    for (std::int64_t index = next; index < end; ++index) {
-      const std::string& content = request.contents[static_cast<std::size_t>(index - request.firstIndex)];
-      records.push_back(OutgoingRecord{sessionChannel(stream.sessionId),
-                                       encodeChunkEvent(stream, index, content),
-                                       {{kSession, stream.sessionId}, {kFence, fence}, {kContent, content}}});
+    auto checked = core_->table.append(request, core_->clock->now(), false);
+    // This node may not have read the whole log yet: what looks like a gap
+    // may be chunks still on their way, so the log decides that one. Every
+    // other refusal only gets more certain as more of the log is read.
+    if (!checked && checked.error().code() != Code::kGap) {
+      refused = checked.error();
+    } else {
+      // Re-sent chunks are written too: a re-send may carry a newer fencing
+      // token, and only a record raises it on every node.
+      const std::string fence = std::to_string(request.fencingToken);
+      for (std::size_t i = 0; i < request.contents.size(); ++i) {
+        const std::string& content = request.contents[i];
+        records.push_back(OutgoingRecord{
+            sessionChannel(stream.sessionId),
+            encodeChunkEvent(stream, request.firstIndex + static_cast<std::int64_t>(i), content),
+            {{kSession, stream.sessionId}, {kFence, fence}, {kContent, content}}});
+      }
+      PendingWrite write;
+      write.appended = std::move(done);
+      id = core_->beginWrite(std::move(write), records.size());
     }
-    PendingWrite write;
-    write.appended = std::move(done);
-    id = core_->beginWrite(std::move(write), records.size());
   }
+  if (!refused.isOk()) return done(refused);  // off the lock: the callback may call back
   for (auto& record : records) {
     record.headers.emplace_back(kWrite, id);
     log_->produce(std::move(record), core_->onDelivered(id));
@@ -161,24 +175,29 @@ void KafkaStreamStore::finish(const StreamId& stream, const Terminal& terminal, 
   if (Status bad = checkFinishRequest(stream, terminal); !bad) return done(bad);
   OutgoingRecord record;
   std::string id;
+  Status refused;
   {
     std::lock_guard lock(core_->mutex);
-    const auto now = core_->clock->now();
-    auto recorded = core_->table.finish(stream, terminal, fencingToken, now, false);
-    if (!recorded) return done(recorded.error());
-    // Finishing again the same way: the first terminal stands, nothing to write.
-    if (auto stored = core_->table.read(stream, 0, 0, now); stored && stored->terminal)
-      return done(*recorded);
-    record = OutgoingRecord{sessionChannel(stream.sessionId),
-                            encodeTerminalEvent(stream, *recorded),
-                            {{kSession, stream.sessionId},
-                             {kFence, std::to_string(fencingToken)},
-                             {kCode, recorded->code},
-                             {kMessage, recorded->message}}};
-    PendingWrite write;
-    write.finished = std::move(done);
-    id = core_->beginWrite(std::move(write), 1);
+    auto recorded = core_->table.finish(stream, terminal, fencingToken, core_->clock->now(), false);
+    // A chunk count that does not match may be chunks this node has not read yet.
+    const bool maybeBehind = !recorded && recorded.error().code() == Code::kConflict;
+    if (!recorded && !maybeBehind) {
+      refused = recorded.error();
+    } else {
+      // Written even when it repeats the recorded terminal: it may raise the fencing token.
+      const Terminal& told = recorded ? *recorded : terminal;
+      record = OutgoingRecord{sessionChannel(stream.sessionId),
+                              encodeTerminalEvent(stream, told),
+                              {{kSession, stream.sessionId},
+                               {kFence, std::to_string(fencingToken)},
+                               {kCode, told.code},
+                               {kMessage, told.message}}};
+      PendingWrite write;
+      write.finished = std::move(done);
+      id = core_->beginWrite(std::move(write), 1);
+    }
   }
+  if (!refused.isOk()) return done(refused);
   record.headers.emplace_back(kWrite, id);
   log_->produce(std::move(record), core_->onDelivered(id));
 }
@@ -231,9 +250,16 @@ void KafkaStreamStore::fold(const IncomingRecord& record, bool live) {
                                                                        : TerminalKind::kInterrupted;
       Terminal terminal{kind, event->index, std::string(record.header(kCode).value_or("")),
                         std::string(record.header(kMessage).value_or(""))};
-      auto finished = core_->table.finish(stream, terminal, token, at);
-      if (finished) recorded = *finished;
-      outcome = finished.status();
+      if (event->index > 0 && !core_->table.read(stream, 0, 0, at)) {
+        // The end of a stream whose chunks this node does not hold (evicted,
+        // or older than its replay): recording it would invent an empty one.
+        outcome = kind == TerminalKind::kComplete ? completeCountError(stream, event->index, 0)
+                                                  : unknownStreamError(stream);
+      } else {
+        auto finished = core_->table.finish(stream, terminal, token, at);
+        if (finished) recorded = *finished;
+        outcome = finished.status();
+      }
     }
     const auto write = record.header(kWrite);
     if (!write) return;
@@ -251,6 +277,18 @@ void KafkaStreamStore::fold(const IncomingRecord& record, bool live) {
     }
   }
   if (completed) completed->complete();
+}
+
+void KafkaStreamStore::failWrites(const Status& status) {
+  std::map<std::string, PendingWrite, std::less<>> failed;
+  {
+    std::lock_guard lock(core_->mutex);
+    failed.swap(core_->writes);
+  }
+  for (auto& [id, write] : failed) {
+    write.firstError = status;
+    write.complete();
+  }
 }
 
 void KafkaStreamStore::expireWrites() {

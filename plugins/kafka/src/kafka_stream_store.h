@@ -37,6 +37,9 @@ class KafkaStreamStore final : public StreamStore {
   void fold(const IncomingRecord& record, bool live);
   // Fails writes whose record did not come back in time.
   void expireWrites();
+  // Fails every write still waiting: the log has stopped and nothing will
+  // come back.
+  void failWrites(const Status& status);
 
   struct Core;
 

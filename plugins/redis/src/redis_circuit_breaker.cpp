@@ -13,12 +13,19 @@ Status CircuitBreaker::openStatus() const {
   const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(retryAt_ - SteadyClock::now());
   // lastError_ names the server (and the sentinels) already.
   return Status(Code::kUnavailable, "circuit open, next probe in " +
-                                        std::to_string(std::max<std::int64_t>(wait.count(), 0)) + "ms: " + lastError_);
+                                        std::to_string(std::max<std::int64_t>(wait.count(), 0)) +
+                                        "ms: " + lastError_);
 }
 
 Status CircuitBreaker::admit() const {
   std::lock_guard lock(mutex_);
   return state_ == State::kClosed ? Status::ok() : openStatus();
+}
+
+Status CircuitBreaker::unavailable() const {
+  std::lock_guard lock(mutex_);
+  if (state_ != State::kClosed) return openStatus();
+  return Status(Code::kUnavailable, "redis " + server_ + ": not connected: " + lastError_);
 }
 
 bool CircuitBreaker::isOpen() const {
@@ -38,7 +45,8 @@ std::optional<std::chrono::milliseconds> CircuitBreaker::attemptDelay() {
   }
   const auto now = SteadyClock::now();
   if (now < retryAt_) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(retryAt_ - now) + std::chrono::milliseconds(1);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(retryAt_ - now) +
+           std::chrono::milliseconds(1);
   }
   state_ = State::kHalfOpen;
   return std::nullopt;
@@ -64,8 +72,8 @@ void CircuitBreaker::failed(const Status& why) {
   retryAt_ = SteadyClock::now() + delay;
   if (logger_ && (wasClosed || logger_->enabled(LogLevel::kDebug))) {
     logger_->log(wasClosed ? LogLevel::kWarning : LogLevel::kDebug,
-                 why.message() + "; circuit open, failing fast, next probe in " + std::to_string(delay.count()) +
-                     "ms");
+                 why.message() + "; circuit open, failing fast, next probe in " +
+                     std::to_string(delay.count()) + "ms");
   }
 }
 

@@ -31,6 +31,9 @@ class CircuitBreaker {
 
   // ok while closed, else the kUnavailable a command fails with.
   Status admit() const;
+  // The kUnavailable to fail waiting work with: never ok, even if a probe
+  // closed the circuit a moment ago.
+  Status unavailable() const;
 
   // Whether the caller may try to connect now: std::nullopt means go ahead,
   // otherwise how long to wait before asking again.

@@ -36,18 +36,23 @@ void CommandLane::submit(RedisCommand command) {
     complete(command.done, open);
     return;
   }
+  bool queued = false;
   bool wasEmpty = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) {
-      complete(command.done, Status(Code::kUnavailable,
-                                    "redis " + endpoint_->config().describe() + ": plugin is shutting down"));
-      return;
+    if (!stopping_) {
+      wasEmpty = queue_.empty();
+      queue_.push_back(std::move(command));
+      queued = true;
     }
-    wasEmpty = queue_.empty();
-    queue_.push_back(std::move(command));
   }
-  if (wasEmpty) wake_.notify_one();
+  if (queued) {
+    if (wasEmpty) wake_.notify_one();
+    return;
+  }
+  // Completed off the lock: the callback may submit again.
+  complete(command.done, Status(Code::kUnavailable,
+                                "redis " + endpoint_->config().describe() + ": plugin is shutting down"));
 }
 
 void CommandLane::failQueued(const Status& status, std::unique_lock<std::mutex>& lock) {
@@ -62,7 +67,7 @@ bool CommandLane::ensureConnected(std::unique_lock<std::mutex>& lock) {
   if (connection_ && epoch_ == endpoint_->epoch()) return true;
   connection_.reset();
   if (const auto delay = endpoint_->breaker().attemptDelay()) {
-    failQueued(endpoint_->breaker().admit(), lock);
+    failQueued(endpoint_->breaker().unavailable(), lock);
     wake_.wait_for(lock, *delay, [&] { return stopping_; });
     return false;
   }
@@ -138,6 +143,7 @@ void CommandLane::execute(std::vector<RedisCommand>& batch) {
       connection_.reset();
       endpoint_->breaker().failed(reply.error());
       for (std::size_t j = i; j < batch.size(); ++j) complete(batch[j].done, reply.error());
+      for (auto* command : retry) complete(command->done, reply.error());
       return;
     }
     if ((*reply)->type == REDIS_REPLY_ERROR) {

@@ -23,7 +23,7 @@
 namespace streamgate::redis {
 
 struct RedisCommand {
-  std::optional<Script> script;   // run as EVALSHA with numKeys keys first in args
+  std::optional<Script> script;  // run as EVALSHA with numKeys keys first in args
   std::size_t numKeys = 0;
   std::vector<std::string> args;  // the whole command line when script is empty
   ReplyCallback done;

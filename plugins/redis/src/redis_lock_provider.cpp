@@ -33,40 +33,43 @@ std::string RedisLockProvider::newToken() {
   return token;
 }
 
-void RedisLockProvider::acquire(const std::string& name, std::chrono::milliseconds ttl, Callback<Lease> done) {
+void RedisLockProvider::acquire(const std::string& name, std::chrono::milliseconds ttl,
+                                Callback<Lease> done) {
   if (Status bad = checkLease(name, ttl); !bad) return done(bad);
   Lease lease{name, newToken(), 0, {}};
   const auto started = clock_->now();
   const std::string key = keys_.key("lock", name);
   std::vector<std::string> args = {lease.token, std::to_string(ttl.count())};  // before lease moves below
-  client_->script(Script::kAcquire, key, {key, keys_.key("fence")}, std::move(args),
-                  [lease = std::move(lease), started, ttl, done = std::move(done)](Expected<ReplyPtr> reply) mutable {
-                    if (!reply) return done(reply.error().withContext("lease " + lease.name));
-                    const auto fencing = integer(element(reply->get(), 0));
-                    if (!fencing) return done(Status(Code::kInternal, "lease " + lease.name + ": unexpected reply"));
-                    if (*fencing == 0) {
-                      const auto left = integer(element(reply->get(), 1)).value_or(0);
-                      return done(Status(Code::kConflict, "lease " + lease.name + ": held by another owner for " +
-                                                              std::to_string(left) + "ms more"));
-                    }
-                    lease.fencingToken = static_cast<std::uint64_t>(*fencing);
-                    // Measured from before the request: the local estimate errs early.
-                    lease.expiresAt = started + ttl;
-                    done(std::move(lease));
-                  });
+  client_->script(
+      Script::kAcquire, key, {key, keys_.key("fence")}, std::move(args),
+      [lease = std::move(lease), started, ttl, done = std::move(done)](Expected<ReplyPtr> reply) mutable {
+        if (!reply) return done(reply.error().withContext("lease " + lease.name));
+        const auto fencing = integer(element(reply->get(), 0));
+        if (!fencing) return done(Status(Code::kInternal, "lease " + lease.name + ": unexpected reply"));
+        if (*fencing == 0) {
+          const auto left = integer(element(reply->get(), 1)).value_or(0);
+          return done(Status(Code::kConflict, "lease " + lease.name + ": held by another owner for " +
+                                                  std::to_string(left) + "ms more"));
+        }
+        lease.fencingToken = static_cast<std::uint64_t>(*fencing);
+        // Measured from before the request: the local estimate errs early.
+        lease.expiresAt = started + ttl;
+        done(std::move(lease));
+      });
 }
 
 void RedisLockProvider::renew(const Lease& lease, std::chrono::milliseconds ttl, Callback<Lease> done) {
   if (Status bad = checkLease(lease.name, ttl); !bad) return done(bad);
   const auto started = clock_->now();
   const std::string key = keys_.key("lock", lease.name);
-  client_->script(Script::kRenew, key, {key}, {lease.token, std::to_string(ttl.count())},
-                  [lease = Lease(lease), started, ttl, done = std::move(done)](Expected<ReplyPtr> reply) mutable {
-                    if (!reply) return done(reply.error().withContext("lease " + lease.name));
-                    if (integer(reply->get()) != 1) return done(notOwner(lease.name));
-                    lease.expiresAt = started + ttl;
-                    done(std::move(lease));
-                  });
+  client_->script(
+      Script::kRenew, key, {key}, {lease.token, std::to_string(ttl.count())},
+      [lease = Lease(lease), started, ttl, done = std::move(done)](Expected<ReplyPtr> reply) mutable {
+        if (!reply) return done(reply.error().withContext("lease " + lease.name));
+        if (integer(reply->get()) != 1) return done(notOwner(lease.name));
+        lease.expiresAt = started + ttl;
+        done(std::move(lease));
+      });
 }
 
 void RedisLockProvider::release(const Lease& lease, StatusCallback done) {

@@ -28,8 +28,8 @@ void RedisMessageBus::publish(const std::string& channel, std::string payload, S
 std::shared_ptr<Subscription> RedisMessageBus::subscribe(const std::string& channel, MessageHandler handler,
                                                          StatusCallback ready) {
   if (channel.empty() || !handler) {
-    ready(Status(Code::kInvalidArgument, channel.empty() ? "subscribe: empty channel"
-                                                         : "channel " + channel + ": no handler"));
+    ready(Status(Code::kInvalidArgument,
+                 channel.empty() ? "subscribe: empty channel" : "channel " + channel + ": no handler"));
     return std::make_shared<Subscription>();
   }
   auto added = listeners_->add(channel, std::move(handler));

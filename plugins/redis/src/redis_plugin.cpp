@@ -28,7 +28,8 @@ class RedisBackend final : public Backend {
     publishEvents_ = (chosen & kMessageBus) != 0 && (chosen & kStreamStore) != 0;
     if ((chosen & kSessionStore) != 0) sessionStore_ = std::make_shared<RedisSessionStore>(client_);
     if ((chosen & kMessageBus) != 0) messageBus_ = std::make_shared<RedisMessageBus>(client_, context.logger);
-    if ((chosen & kLockProvider) != 0) lockProvider_ = std::make_shared<RedisLockProvider>(client_, context.clock);
+    if ((chosen & kLockProvider) != 0)
+      lockProvider_ = std::make_shared<RedisLockProvider>(client_, context.clock);
     if ((chosen & kStreamStore) != 0) {
       streamStore_ = std::make_shared<RedisStreamStore>(client_, config.retention, publishEvents_);
     }
@@ -72,7 +73,14 @@ Expected<std::shared_ptr<Backend>> create(const PluginContext& context, const Pl
 
 const PluginDescriptor* entry() {
   static const PluginDescriptor descriptor{
-      STREAMGATE_ABI_MAJOR, STREAMGATE_ABI_MINOR, STREAMGATE_BUILD_SIGNATURE, "redis", "0.1.0", kAll, &validate, &create,
+      STREAMGATE_ABI_MAJOR,
+      STREAMGATE_ABI_MINOR,
+      STREAMGATE_BUILD_SIGNATURE,
+      "redis",
+      "0.1.0",
+      kAll,
+      &validate,
+      &create,
   };
   return &descriptor;
 }

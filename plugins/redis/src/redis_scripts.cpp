@@ -49,8 +49,11 @@ return {'ok', math.max(stop, nextIndex)}
 )lua";
 
 // KEYS chunks, meta, open-streams
-// ARGV fencingToken, kind, totalChunks, code, message, completed_ttl ms, member
-// Yields {'ok', kind, total, code, message} as recorded.
+// ARGV fencingToken, kind, totalChunks, code, message, completed_ttl ms, member,
+//      channel ('' = do not publish), the terminal event's prefix, middle and
+//      suffix around its chunk count (terminalEventTemplate)
+// Yields {'ok', kind, total, code, message} as recorded; a terminal recorded
+// now is published in the same step (a repeated finish publishes nothing).
 constexpr const char* kFinish = R"lua(
 local fence = tonumber(ARGV[1])
 local highest = tonumber(redis.call('HGET', KEYS[2], 'fence') or '0')
@@ -66,6 +69,7 @@ local ttl = tonumber(ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ttl)
 if count > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 redis.call('ZREM', KEYS[3], ARGV[7])
+if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9] .. count .. ARGV[10] .. count .. ARGV[11]) end
 return {'ok', ARGV[2], count, ARGV[4], ARGV[5]}
 )lua";
 

@@ -22,7 +22,8 @@ void RedisSessionStore::run(Script script, std::string_view routingKey, std::vec
                   });
 }
 
-void RedisSessionStore::touchNode(const std::string& nodeId, std::chrono::milliseconds ttl, StatusCallback done) {
+void RedisSessionStore::touchNode(const std::string& nodeId, std::chrono::milliseconds ttl,
+                                  StatusCallback done) {
   if (Status bad = checkNotEmpty("nodeId", nodeId); !bad) return done(bad);
   if (Status bad = checkTtl("node " + nodeId, ttl); !bad) return done(bad);
   run(Script::kTouchNode, nodeId, {keys_.key("node", nodeId), keys_.key("nodes")},
@@ -42,7 +43,8 @@ void RedisSessionStore::registerConnection(const ConnectionInfo& connection, Sta
 
 void RedisSessionStore::unregisterConnection(const std::string& connectionId, StatusCallback done) {
   if (Status bad = checkNotEmpty("connectionId", connectionId); !bad) return done(bad);
-  run(Script::kUnregister, connectionId, {keys_.key("conn", connectionId), keys_.key("conn-subs", connectionId)},
+  run(Script::kUnregister, connectionId,
+      {keys_.key("conn", connectionId), keys_.key("conn-subs", connectionId)},
       {connectionId, keys_.tag("session-subs"), keys_.tag("node-conns")}, "connection " + connectionId,
       std::move(done));
 }
@@ -93,14 +95,15 @@ void RedisSessionStore::addSubscription(const std::string& connectionId, const s
                                         StatusCallback done) {
   if (Status bad = checkNotEmpty("connectionId", connectionId); !bad) return done(bad);
   if (Status bad = checkNotEmpty("sessionId", sessionId); !bad) return done(bad);
-  client_->script(Script::kAddSubscription, connectionId,
-                  {keys_.key("conn", connectionId), keys_.key("conn-subs", connectionId),
-                   keys_.key("session-subs", sessionId)},
-                  {connectionId, sessionId}, [connectionId, done = std::move(done)](Expected<ReplyPtr> reply) {
-                    const std::string what = "connection " + connectionId;
-                    if (!reply) return done(reply.error().withContext(what));
-                    done(integer(reply->get()) == 1 ? Status::ok() : Status(Code::kNotFound, what + ": not registered"));
-                  });
+  client_->script(
+      Script::kAddSubscription, connectionId,
+      {keys_.key("conn", connectionId), keys_.key("conn-subs", connectionId),
+       keys_.key("session-subs", sessionId)},
+      {connectionId, sessionId}, [connectionId, done = std::move(done)](Expected<ReplyPtr> reply) {
+        const std::string what = "connection " + connectionId;
+        if (!reply) return done(reply.error().withContext(what));
+        done(integer(reply->get()) == 1 ? Status::ok() : Status(Code::kNotFound, what + ": not registered"));
+      });
 }
 
 void RedisSessionStore::removeSubscription(const std::string& connectionId, const std::string& sessionId,
@@ -112,10 +115,11 @@ void RedisSessionStore::removeSubscription(const std::string& connectionId, cons
       "connection " + connectionId, std::move(done));
 }
 
-void RedisSessionStore::subscribers(const std::string& sessionId, Callback<std::vector<ConnectionInfo>> done) {
+void RedisSessionStore::subscribers(const std::string& sessionId,
+                                    Callback<std::vector<ConnectionInfo>> done) {
   if (Status bad = checkNotEmpty("sessionId", sessionId); !bad) return done(bad);
-  client_->script(Script::kSubscribers, sessionId, {keys_.key("session-subs", sessionId)}, {keys_.tag("conn")},
-                  [sessionId, done = std::move(done)](Expected<ReplyPtr> reply) {
+  client_->script(Script::kSubscribers, sessionId, {keys_.key("session-subs", sessionId)},
+                  {keys_.tag("conn")}, [sessionId, done = std::move(done)](Expected<ReplyPtr> reply) {
                     if (!reply) return done(reply.error().withContext("session " + sessionId));
                     std::vector<ConnectionInfo> found;
                     const redisReply* r = reply->get();

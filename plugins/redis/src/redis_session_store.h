@@ -24,7 +24,8 @@ class RedisSessionStore final : public SessionStore {
   void claimSession(const std::string& sessionId, const std::string& userId, std::chrono::milliseconds ttl,
                     Callback<std::string> done) override;
   void sessionOwner(const std::string& sessionId, Callback<std::string> done) override;
-  void addSubscription(const std::string& connectionId, const std::string& sessionId, StatusCallback done) override;
+  void addSubscription(const std::string& connectionId, const std::string& sessionId,
+                       StatusCallback done) override;
   void removeSubscription(const std::string& connectionId, const std::string& sessionId,
                           StatusCallback done) override;
   void subscribers(const std::string& sessionId, Callback<std::vector<ConnectionInfo>> done) override;
@@ -33,8 +34,8 @@ class RedisSessionStore final : public SessionStore {
 
  private:
   // Runs a script whose reply only says it ran.
-  void run(Script script, std::string_view routingKey, std::vector<std::string> keys, std::vector<std::string> args,
-           std::string context, StatusCallback done);
+  void run(Script script, std::string_view routingKey, std::vector<std::string> keys,
+           std::vector<std::string> args, std::string context, StatusCallback done);
 
   std::shared_ptr<RedisClient> client_;
   RedisKeys keys_;

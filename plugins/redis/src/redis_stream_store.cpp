@@ -54,7 +54,8 @@ void RedisStreamStore::append(const AppendRequest& request, Callback<std::int64_
   args.insert(args.end(), request.contents.begin(), request.contents.end());
   if (publishEvents_) {
     for (std::size_t i = 0; i < n; ++i) {
-      args.push_back(encodeChunkEvent(stream, request.firstIndex + static_cast<std::int64_t>(i), request.contents[i]));
+      args.push_back(
+          encodeChunkEvent(stream, request.firstIndex + static_cast<std::int64_t>(i), request.contents[i]));
     }
   }
   client_->script(Script::kAppend, channel, streamKeys(stream), std::move(args),
@@ -83,43 +84,43 @@ void RedisStreamStore::finish(const StreamId& stream, const Terminal& terminal, 
                               Callback<Terminal> done) {
   if (Status bad = checkFinishRequest(stream, terminal); !bad) return done(bad);
   const bool failed = terminal.kind == TerminalKind::kFailed;
-  std::vector<std::string> args = {std::to_string(fencingToken),
-                                   std::string(terminalKindName(terminal.kind)),
-                                   std::to_string(terminal.totalChunks),
-                                   failed ? terminal.code : "",
-                                   failed ? terminal.message : "",
-                                   std::to_string(retention_.completedTtl.count()),
-                                   RedisKeys::streamMember(stream)};
+  std::vector<std::string> args = {
+      std::to_string(fencingToken),         std::string(terminalKindName(terminal.kind)),
+      std::to_string(terminal.totalChunks), failed ? terminal.code : "",
+      failed ? terminal.message : "",       std::to_string(retention_.completedTtl.count()),
+      RedisKeys::streamMember(stream)};
   const std::string channel = sessionChannel(stream.sessionId);
-  client_->script(
-      Script::kFinish, channel, streamKeys(stream), std::move(args),
-      [client = client_, publish = publishEvents_, channel, stream, terminal, fencingToken,
-       done = std::move(done)](Expected<ReplyPtr> reply) {
-        if (!reply) return done(reply.error().withContext(describeStream(stream)));
-        const redisReply* r = reply->get();
-        const std::string_view outcome = text(element(r, 0));
-        if (outcome == "ok") {
-          auto recorded = terminalAt(r, 1);
-          if (!recorded) return done(unexpected(stream, "finish"));
-          if (publish) {
-            // Same lane as the chunks' script, so subscribers see it after them.
-            client->command(channel, {"PUBLISH", client->keyPrefix() + channel, encodeTerminalEvent(stream, *recorded)},
-                            [](Expected<ReplyPtr>) {});
-          }
-          return done(*std::move(recorded));
-        }
-        const auto value = integer(element(r, 1));
-        if (outcome == "fenced" && value) {
-          return done(fencedError(stream, fencingToken, static_cast<std::uint64_t>(*value)));
-        }
-        if (outcome == "conflict" && value) return done(completeCountError(stream, terminal.totalChunks, *value));
-        if (outcome == "finished") {
-          if (const auto kind = terminalKindFromName(text(element(r, 1)))) {
-            return done(finishedFinishError(stream, *kind, terminal.kind));
-          }
-        }
-        done(unexpected(stream, "finish"));
-      });
+  const auto event = terminalEventTemplate(stream, terminal);
+  args.push_back(publishEvents_ ? client_->keyPrefix() + channel : "");
+  args.push_back(event.prefix);
+  args.push_back(event.middle);
+  args.push_back(event.suffix);
+  // The callback holds nothing of the client: it may be the last thing
+  // alive when it runs, on one of the client's own threads.
+  client_->script(Script::kFinish, channel, streamKeys(stream), std::move(args),
+                  [stream, terminal, fencingToken, done = std::move(done)](Expected<ReplyPtr> reply) {
+                    if (!reply) return done(reply.error().withContext(describeStream(stream)));
+                    const redisReply* r = reply->get();
+                    const std::string_view outcome = text(element(r, 0));
+                    if (outcome == "ok") {
+                      auto recorded = terminalAt(r, 1);
+                      if (!recorded) return done(unexpected(stream, "finish"));
+                      return done(*std::move(recorded));
+                    }
+                    const auto value = integer(element(r, 1));
+                    if (outcome == "fenced" && value) {
+                      return done(fencedError(stream, fencingToken, static_cast<std::uint64_t>(*value)));
+                    }
+                    if (outcome == "conflict" && value) {
+                      return done(completeCountError(stream, terminal.totalChunks, *value));
+                    }
+                    if (outcome == "finished") {
+                      if (const auto kind = terminalKindFromName(text(element(r, 1)))) {
+                        return done(finishedFinishError(stream, *kind, terminal.kind));
+                      }
+                    }
+                    done(unexpected(stream, "finish"));
+                  });
 }
 
 void RedisStreamStore::openStreams(std::size_t max, Callback<std::vector<StreamId>> done) {
@@ -162,8 +163,8 @@ void RedisStreamStore::read(const StreamId& stream, std::int64_t fromIndex, std:
                     const redisReply* chunks = element(r, 6);
                     slice.chunks.reserve(size(chunks));
                     for (std::size_t i = 0; i < size(chunks); ++i) {
-                      slice.chunks.push_back(
-                          Chunk{fromIndex + static_cast<std::int64_t>(i), std::string(text(element(chunks, i)))});
+                      slice.chunks.push_back(Chunk{fromIndex + static_cast<std::int64_t>(i),
+                                                   std::string(text(element(chunks, i)))});
                     }
                     done(std::move(slice));
                   });

@@ -4,9 +4,8 @@
 // one round trip with no lock. Contract: streamgate/stream_store.h.
 //
 // With publishEvents (the same instance is the message bus), the append
-// script PUBLISHes each chunk's event in the same atomic step, and finish
-// publishes the terminal as recorded right after recording it
-// (Backend::storePublishesEvents).
+// script PUBLISHes each chunk's event and the finish script the terminal it
+// records, in the same atomic step (Backend::storePublishesEvents).
 #pragma once
 
 #include <memory>

@@ -15,7 +15,8 @@ constexpr std::chrono::milliseconds kHeartbeat{1000};
 
 }  // namespace
 
-RedisSubscriber::RedisSubscriber(std::shared_ptr<RedisEndpoint> endpoint, std::shared_ptr<ChannelListeners> listeners)
+RedisSubscriber::RedisSubscriber(std::shared_ptr<RedisEndpoint> endpoint,
+                                 std::shared_ptr<ChannelListeners> listeners)
     : endpoint_(std::move(endpoint)),
       listeners_(std::move(listeners)),
       prefix_(endpoint_->config().keyPrefix),
@@ -43,7 +44,8 @@ void RedisSubscriber::wake() {
   [[maybe_unused]] const auto written = write(wakeFd_, &one, sizeof one);
 }
 
-void RedisSubscriber::listenerAdded(const std::string& channel, std::weak_ptr<ChannelListeners::Listener> listener,
+void RedisSubscriber::listenerAdded(const std::string& channel,
+                                    std::weak_ptr<ChannelListeners::Listener> listener,
                                     StatusCallback ready) {
   if (Status open = endpoint_->breaker().admit(); !open) {
     listeners_->callIfActive(listener, [&] { ready(open); });
@@ -84,7 +86,7 @@ void RedisSubscriber::run() {
   while (!stopping_) {
     if (const auto delay = endpoint_->breaker().attemptDelay()) {
       lock.unlock();
-      failAllWaiters(endpoint_->breaker().admit());
+      failAllWaiters(endpoint_->breaker().unavailable());
       lock.lock();
       stopped_.wait_for(lock, *delay, [&] { return stopping_; });
       continue;
@@ -101,7 +103,8 @@ void RedisSubscriber::run() {
     lock.lock();
   }
   lock.unlock();
-  failAllWaiters(Status(Code::kUnavailable, "redis " + endpoint_->config().describe() + ": plugin is shutting down"));
+  failAllWaiters(
+      Status(Code::kUnavailable, "redis " + endpoint_->config().describe() + ": plugin is shutting down"));
 }
 
 bool RedisSubscriber::reconcile(RedisConnection& connection) {
@@ -152,7 +155,8 @@ bool RedisSubscriber::reconcile(RedisConnection& connection) {
 
 bool RedisSubscriber::handle(const redisReply* reply) {
   if (reply->type == REDIS_REPLY_ERROR) {
-    endpoint_->logger().log(LogLevel::kWarning, "redis subscriber: server replied " + std::string(text(reply)));
+    endpoint_->logger().log(LogLevel::kWarning,
+                            "redis subscriber: server replied " + std::string(text(reply)));
     return false;
   }
   const std::string_view kind = text(element(reply, 0));
@@ -199,7 +203,8 @@ void RedisSubscriber::serve(RedisConnection& connection) {
     const auto now = SteadyClock::now();
     if (fds[0].revents != 0) {
       if (Status status = connection.readAvailable(); !status) {
-        endpoint_->logger().log(LogLevel::kWarning, "redis subscriber: " + status.message() + "; reconnecting");
+        endpoint_->logger().log(LogLevel::kWarning,
+                                "redis subscriber: " + status.message() + "; reconnecting");
         return;
       }
       for (;;) {
@@ -219,7 +224,8 @@ void RedisSubscriber::serve(RedisConnection& connection) {
       pinged = true;
       pingSent = now;
     } else if (now - pingSent > endpoint_->config().commandTimeout) {
-      Status silent(Code::kTimeout, "redis " + connection.address().toString() + ": subscriber got no PONG in time");
+      Status silent(Code::kTimeout,
+                    "redis " + connection.address().toString() + ": subscriber got no PONG in time");
       endpoint_->logger().log(LogLevel::kWarning, silent.message() + "; reconnecting");
       endpoint_->breaker().failed(silent);
       return;
