@@ -320,5 +320,40 @@ TEST_P(MessageBusContract, EmptyChannelIsRefused) {
 
 STREAMGATE_INSTANTIATE_CONTRACT(MessageBusContract, kMessageBus);
 
+// Many subscriptions made at once from several threads, as a node makes
+// them when clients arrive together: every one is told it is ready.
+TEST_P(MessageBusContract, EverySubscriptionOfABurstGetsReady) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 150;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int ready = 0;
+  int failed = 0;
+  std::vector<std::shared_ptr<Subscription>> handles(kThreads * kPerThread);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int n = t * kPerThread + i;
+        handles[static_cast<std::size_t>(n)] = bus_->subscribe(
+            uniqueId("burst-" + std::to_string(n)), [](std::string_view, std::string_view) {},
+            [&](Status status) {
+              std::lock_guard lock(mutex);
+              ++(status ? ready : failed);
+              changed.notify_all();
+            });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::unique_lock lock(mutex);
+  EXPECT_TRUE(
+      changed.wait_for(lock, kDeliveryTimeout, [&] { return ready + failed == kThreads * kPerThread; }))
+      << ready << " ready, " << failed << " failed";
+  EXPECT_EQ(failed, 0);
+  lock.unlock();
+  handles.clear();
+}
+
 }  // namespace
 }  // namespace streamgate::contract

@@ -140,7 +140,13 @@ bool RedisSubscriber::reconcile(RedisConnection& connection) {
     for (auto it = waiters_.begin(); it != waiters_.end();) {
       const auto state = channels_.find(it->first);
       if (wanted.count(it->first) == 0) {
-        it = waiters_.erase(it);
+        // Not in the snapshot: gone, or added since (then its wake-up brings
+        // us back here with it in the snapshot).
+        if (!listeners_->has(it->first)) {
+          it = waiters_.erase(it);
+        } else {
+          ++it;
+        }
         continue;
       }
       if (state != channels_.end() && state->second.intended && state->second.inFlight == 0) {
