@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark scenarios of docs/benchmarks.md: one node (etc/bench.yaml, every
-# backend in memory) and streamgate-loadgen on this machine, 127.0.0.1 only.
+# backend in memory) and streamgate-loadgen on this machine, 127.0.0.1 only;
+# and the Redis ones (section "Redis"): `redis` is the unpaced load against a
+# node whose four backends are one redis-server (etc/bench-redis.yaml),
+# `redis-plugin` runs streamgate-redis-bench (the plugin without a node).
 #
-#   bench/run.sh [unpaced|paced|idle|all]...      (default: all)
+#   bench/run.sh [unpaced|paced|idle|redis|redis-plugin|all]...   (default: all)
 #
 # Environment:
 #   RUNS=3              runs per scenario and io_threads value; the summary shows medians
@@ -13,8 +16,9 @@
 #   NODE_PRELOAD=       LD_PRELOAD for the node only, e.g. another allocator:
 #                       /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 (docs/benchmarks.md)
 #
-# Every run starts a fresh node on a free port, so runs do not inherit each
-# other's streams or memory. Each load generator run is bounded by `timeout`,
+# Every run starts a fresh node on a free port (and, for `redis`, a fresh
+# redis-server with --save "" --appendonly no on another), so runs do not
+# inherit each other's streams or memory. Each load generator run is bounded by `timeout`,
 # the node is stopped with SIGTERM (SIGKILL after 15 s). Needs jq.
 set -euo pipefail
 
@@ -27,24 +31,39 @@ LOADGEN_THREADS="${LOADGEN_THREADS:-1}"
 OUT="${OUT:-$BUILD_DIR/bench-results/$(date +%Y%m%d-%H%M%S)}"
 NODE="$BUILD_DIR/streamgate"
 LOADGEN="$BUILD_DIR/streamgate-loadgen"
+REDIS_BENCH="$BUILD_DIR/streamgate-redis-bench"
 
 scenarios=("$@")
 [ ${#scenarios[@]} -eq 0 ] && scenarios=(all)
-if [ "${scenarios[0]}" = all ]; then scenarios=(unpaced paced idle); fi
+if [ "${scenarios[0]}" = all ]; then scenarios=(unpaced paced idle redis redis-plugin); fi
+uses_redis=0
 for s in "${scenarios[@]}"; do
-  case "$s" in unpaced | paced | idle) ;; *)
-    echo "unknown scenario '$s' (unpaced, paced, idle, all)" >&2
-    exit 2
-    ;;
+  case "$s" in
+    unpaced | paced | idle) ;;
+    redis | redis-plugin) uses_redis=1 ;;
+    *)
+      echo "unknown scenario '$s' (unpaced, paced, idle, redis, redis-plugin, all)" >&2
+      exit 2
+      ;;
   esac
 done
-# jq and curl, and the build's own packages, installed like the other scripts do.
-"$ROOT/scripts/setup.sh" --no-build --with jq curl
+# jq and curl (and redis-server), and the build's own packages, installed like the other scripts do.
+extra_packages=(jq curl)
+[ "$uses_redis" = 1 ] && extra_packages+=(redis-server)
+"$ROOT/scripts/setup.sh" --no-build --with "${extra_packages[@]}"
 
-if [ ! -x "$NODE" ] || [ ! -x "$LOADGEN" ] || [ ! -e "$BUILD_DIR/plugins/libstreamgate_memory.so" ]; then
-  echo "== building (Release) in $BUILD_DIR"
+targets=()
+[ -x "$NODE" ] || targets+=(streamgate)
+[ -x "$LOADGEN" ] || targets+=(streamgate-loadgen)
+[ -e "$BUILD_DIR/plugins/libstreamgate_memory.so" ] || targets+=(streamgate_memory)
+if [ "$uses_redis" = 1 ]; then
+  [ -e "$BUILD_DIR/plugins/libstreamgate_redis.so" ] || targets+=(streamgate_redis)
+  [ -x "$REDIS_BENCH" ] || targets+=(streamgate-redis-bench)
+fi
+if [ ${#targets[@]} -gt 0 ]; then
+  echo "== building (Release) in $BUILD_DIR: ${targets[*]}"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
-  cmake --build "$BUILD_DIR" --target streamgate streamgate_memory streamgate-loadgen
+  cmake --build "$BUILD_DIR" --target "${targets[@]}"
 fi
 
 # 10,000 connections need 10,000 descriptors in the node and in the load generator.
@@ -63,6 +82,36 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
 }
 
+REDIS_PID=""
+stop_redis() {
+  [ -n "$REDIS_PID" ] || return 0
+  kill -KILL "$REDIS_PID" 2> /dev/null || true
+  wait "$REDIS_PID" 2> /dev/null || true
+  REDIS_PID=""
+}
+
+# start_redis LOG: a fresh redis-server (no persistence) on a free port; sets REDIS_PID and REDIS_PORT.
+start_redis() {
+  REDIS_PORT="$(free_port)"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT" \
+    --dbfilename "redis-$REDIS_PORT.rdb" > "$1" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 100); do
+    if [ "$(redis-cli -p "$REDIS_PORT" ping 2> /dev/null)" = PONG ]; then return 0; fi
+    kill -0 "$REDIS_PID" 2> /dev/null || break
+    sleep 0.1
+  done
+  echo "redis-server did not start; see $1" >&2
+  cat "$1" >&2
+  exit 1
+}
+
+# calls= of one command in INFO commandstats (0 when it never ran).
+redis_calls() {
+  redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r' |
+    awk -F'[:=,]' -v cmd="cmdstat_$1" '$1 == cmd { print $3; found = 1 } END { if (!found) print 0 }'
+}
+
 NODE_PID=""
 stop_node() {
   [ -n "$NODE_PID" ] || return 0
@@ -75,13 +124,15 @@ stop_node() {
   wait "$NODE_PID" 2> /dev/null || true
   NODE_PID=""
 }
-trap stop_node EXIT
+trap 'stop_node; stop_redis' EXIT
 
-# start_node IO_THREADS LOG: a fresh node on a free port; sets NODE_PID and PORT.
+# start_node IO_THREADS LOG [CONFIG]: a fresh node on a free port; sets NODE_PID and PORT.
+# With etc/bench-redis.yaml the node talks to the redis-server of start_redis.
 start_node() {
   PORT="$(free_port)"
   LD_PRELOAD="${NODE_PRELOAD:-}" PORT="$PORT" BENCH_IO_THREADS="$1" STREAMGATE_PLUGIN_DIR="$BUILD_DIR/plugins" \
-    "$NODE" --config "$ROOT/etc/bench.yaml" --port "$PORT" --node-id bench > "$2" 2>&1 &
+    REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}" REDIS_PASSWORD="" \
+    "$NODE" --config "${3:-$ROOT/etc/bench.yaml}" --port "$PORT" --node-id bench > "$2" 2>&1 &
   NODE_PID=$!
   for _ in $(seq 100); do
     if curl -fs "http://127.0.0.1:$PORT/health" > /dev/null 2>&1; then return 0; fi
@@ -95,21 +146,35 @@ start_node() {
 
 # run_scenario NAME IO_THREADS RUN: one node, one load generator run, one JSON line in $OUT/NAME.jsonl.
 run_scenario() {
-  local name=$1 io=$2 run=$3 args limit
+  local name=$1 io=$2 run=$3 args limit config="$ROOT/etc/bench.yaml"
   case "$name" in
     unpaced) args=(--connections 1000 --chunks 100 --interval-ms 0) limit=120 ;;
+    redis) args=(--connections 1000 --chunks 100 --interval-ms 0) limit=120 config="$ROOT/etc/bench-redis.yaml" ;;
     paced) args=(--connections 1000 --chunks 100 --interval-ms 100) limit=120 ;;
     idle) args=(--idle --connections 10000 --hold-seconds 5 --ramp-per-sec 5000) limit=120 ;;
   esac
   local log="$OUT/node-$name-io$io-run$run.log"
-  start_node "$io" "$log"
-  local cpu_before line rc=0
+  [ "$name" = redis ] && start_redis "$OUT/redis-$name-io$io-run$run.log"
+  start_node "$io" "$log" "$config"
+  local cpu_before line rc=0 redis_before=0 redis_after=0
   cpu_before="$(cpu_seconds "$NODE_PID")"
+  [ -n "$REDIS_PID" ] && redis_before="$(cpu_seconds "$REDIS_PID")"
   line="$(timeout $((limit + 30)) "$LOADGEN" --port "$PORT" --server-pid "$NODE_PID" --threads "$LOADGEN_THREADS" \
     --timeout-seconds "$limit" --json "${args[@]}")" || rc=$?
   local cpu_after
   cpu_after="$(cpu_seconds "$NODE_PID")"
   stop_node
+  local redis_fields='{}'
+  if [ -n "$REDIS_PID" ]; then
+    # Redis's CPU over the whole run (connecting included) and how many
+    # scripts and PUBLISHes it ran: one script per append; PUBLISH counts
+    # the append script's own plus any the node sent itself.
+    redis_after="$(cpu_seconds "$REDIS_PID")"
+    redis_fields="$(jq -nc --argjson cpu "$(awk -v a="$redis_after" -v b="$redis_before" 'BEGIN { printf "%.3f", a - b }')" \
+      --argjson evalsha "$(redis_calls evalsha)" --argjson publish "$(redis_calls publish)" \
+      '{redis: {cpuWholeRun: $cpu, evalshaCalls: $evalsha, publishCalls: $publish}}')"
+    stop_redis
+  fi
   if [ -z "$line" ]; then
     echo "   $name io=$io run $run: load generator failed (exit $rc)" >&2
     return
@@ -118,15 +183,57 @@ run_scenario() {
   # next to the loadgen's own measurement of the streaming phase.
   line="$(jq -c --argjson io "$io" --argjson run "$run" --arg preload "${NODE_PRELOAD:-}" --argjson cpu "$(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN { printf "%.3f", a - b }')" \
     --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
-    '. + {ioThreads: $io, run: $run, serverCpuWholeRun: $cpu, loadAvg1m: ($load | tonumber), nodePreload: $preload}' <<< "$line")"
+    --argjson extra "$redis_fields" \
+    '. + {ioThreads: $io, run: $run, serverCpuWholeRun: $cpu, loadAvg1m: ($load | tonumber), nodePreload: $preload} + $extra' <<< "$line")"
   echo "$line" >> "$OUT/$name.jsonl"
   case "$name" in
     idle) jq -r '"   idle io=\(.ioThreads) run \(.run): \(.welcomed) connections, \(.server.rssBytesPerConnection | floor) B each, violations \(.violations), ok \(.ok)"' <<< "$line" ;;
+    redis) jq -r '"   redis io=\(.ioThreads) run \(.run): \(.chunksPerSec | floor) chunks/s, p99 \(.latencyUs.p99) us, server \(.server.cpuUsPerChunk) us/chunk, redis-server \(.redis.cpuWholeRun) s, \(.redis.publishCalls) PUBLISH, violations \(.violations), ok \(.ok)"' <<< "$line" ;;
     *) jq -r '"   \(.mode) io=\(.ioThreads) run \(.run): \(.chunksPerSec | floor) chunks/s, p99 \(.latencyUs.p99) us, server \(.server.cpuUsPerChunk) us/chunk, violations \(.violations), ok \(.ok)"' <<< "$line" ;;
   esac
 }
 
+# The plugin on its own: each case of streamgate-redis-bench once per run,
+# every invocation with a fresh redis-server of its own. One JSON line per
+# case and run in $OUT/redis-plugin.jsonl, tagged with the case name.
+REDIS_PLUGIN_CASES=(latency latency-bg10k latency-bg50k resume resume-bg10k throughput)
+redis_plugin_args() {
+  case "$1" in
+    latency) echo --scenario latency --chunks 5000 --interval-us 1000 ;;
+    latency-bg10k) echo --scenario latency --chunks 5000 --interval-us 1000 --background-streams 1000 --background-rate 10000 ;;
+    latency-bg50k) echo --scenario latency --chunks 5000 --interval-us 1000 --background-streams 1000 --background-rate 50000 ;;
+    resume) echo --scenario resume --resume-chunks 1000 --reads 200 ;;
+    resume-bg10k) echo --scenario resume --resume-chunks 1000 --reads 200 --background-streams 1000 --background-rate 10000 ;;
+    throughput) echo --scenario throughput --streams 1000 --stream-chunks 100 ;;
+  esac
+}
+
+run_redis_plugin() {
+  local run=$1 name line rc
+  for name in "${REDIS_PLUGIN_CASES[@]}"; do
+    rc=0
+    # shellcheck disable=SC2046
+    line="$(timeout 150 "$REDIS_BENCH" --plugin-dir "$BUILD_DIR/plugins" --timeout-seconds 120 $(redis_plugin_args "$name") \
+      2>> "$OUT/redis-plugin-stderr.log")" || rc=$?
+    if [ -z "$line" ]; then
+      echo "   redis-plugin $name run $run: streamgate-redis-bench failed (exit $rc)" >&2
+      continue
+    fi
+    line="$(jq -c --arg case "$name" --argjson run "$run" '. + {case: $case, run: $run}' <<< "$line")"
+    echo "$line" >> "$OUT/redis-plugin.jsonl"
+    jq -r '"   \(.case) run \(.run): " + (if .scenario == "latency" then "p50 \(.latencyUs.p50) us, p99 \(.latencyUs.p99) us (append p99 \(.appendUs.p99) us)"
+      elif .scenario == "resume" then "read p50 \(.readUs.p50) us, p99 \(.readUs.p99) us"
+      else "\(.chunksPerSec | floor) chunks/s appended and received, redis-server \(.cpu.redisUsPerChunk) us/chunk" end)
+      + ", other CPU \(.cpu.otherSeconds) s, ok \(.ok)"' <<< "$line"
+  done
+}
+
 for name in "${scenarios[@]}"; do
+  if [ "$name" = redis-plugin ]; then
+    echo "== redis-plugin (${REDIS_PLUGIN_CASES[*]}), $RUNS runs"
+    for run in $(seq "$RUNS"); do run_redis_plugin "$run"; done
+    continue
+  fi
   for io in $IO_THREADS; do
     echo "== $name, io_threads=$io, $RUNS runs"
     for run in $(seq "$RUNS"); do run_scenario "$name" "$io" "$run"; done
@@ -135,27 +242,71 @@ done
 
 # Summary: medians per scenario and io_threads value, and the targets.
 median='sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end'
-echo
-echo "== summary (medians of $RUNS runs; raw runs in $OUT)"
-printf '%-8s %3s %5s %12s %9s %9s %9s %12s %10s %12s %6s\n' scenario io runs chunks/s p50_us p99_us max_us srv_us/chunk writes/ck B/idle_conn viol
-for name in "${scenarios[@]}"; do
-  [ -s "$OUT/$name.jsonl" ] || continue
+node_runs=0
+for name in "${scenarios[@]}"; do [ "$name" != redis-plugin ] && [ -s "$OUT/$name.jsonl" ] && node_runs=1; done
+if [ "$node_runs" = 1 ]; then
+  echo
+  echo "== summary (medians of $RUNS runs; raw runs in $OUT)"
+  printf '%-8s %3s %5s %12s %9s %9s %9s %12s %10s %12s %6s\n' scenario io runs chunks/s p50_us p99_us max_us srv_us/chunk writes/ck B/idle_conn viol
+  for name in "${scenarios[@]}"; do
+    [ "$name" = redis-plugin ] && continue
+    [ -s "$OUT/$name.jsonl" ] || continue
+    for io in $IO_THREADS; do
+      jq -rs --argjson io "$io" --arg name "$name" "
+        def med: $median;
+        map(select(.ioThreads == \$io)) | select(length > 0) |
+        [\$name, \$io, length,
+         (map(.chunksPerSec // empty) | med),
+         (map(.latencyUs.p50 // empty) | med),
+         (map(.latencyUs.p99 // empty) | med),
+         (map(.latencyUs.max // empty) | med),
+         (map(.server.cpuUsPerChunk // empty) | med),
+         (map(.server.writeCallsPerChunk // empty) | med),
+         (map(.server.rssBytesPerConnection // empty) | med),
+         (map(.violations) | add)]
+        | map(if . == null then \"-\" elif type == \"number\" then (. * 100 | round / 100 | tostring) else . end)
+        | @tsv" "$OUT/$name.jsonl"
+    done
+  done | awk -F'\t' '{ printf "%-8s %3s %5s %12s %9s %9s %9s %12s %10s %12s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
+  echo
+  echo "targets: unpaced >= 150000 chunks/s; paced p99 < 5000 us; server <= 3 us/chunk; idle < 20480 B/connection; violations 0"
+fi
+
+if [ -s "$OUT/redis.jsonl" ]; then
+  echo
+  echo "== redis node: Redis's side (medians)"
+  printf '%-8s %3s %5s %16s %18s %16s\n' scenario io runs redis_us/chunk evalsha/chunk publish/chunk
   for io in $IO_THREADS; do
-    jq -rs --argjson io "$io" --arg name "$name" "
+    jq -rs --argjson io "$io" "
       def med: $median;
-      map(select(.ioThreads == \$io)) | select(length > 0) |
-      [\$name, \$io, length,
-       (map(.chunksPerSec // empty) | med),
-       (map(.latencyUs.p50 // empty) | med),
-       (map(.latencyUs.p99 // empty) | med),
-       (map(.latencyUs.max // empty) | med),
-       (map(.server.cpuUsPerChunk // empty) | med),
-       (map(.server.writeCallsPerChunk // empty) | med),
-       (map(.server.rssBytesPerConnection // empty) | med),
-       (map(.violations) | add)]
+      map(select(.ioThreads == \$io and .redis != null)) | select(length > 0) |
+      [\"redis\", \$io, length,
+       (map(select(.chunks > 0) | .redis.cpuWholeRun * 1e6 / .chunks) | med),
+       (map(select(.chunks > 0) | .redis.evalshaCalls / .chunks) | med),
+       (map(select(.chunks > 0) | .redis.publishCalls / .chunks) | med)]
+      | map(if type == \"number\" then (. * 100 | round / 100 | tostring) else . end) | @tsv" "$OUT/redis.jsonl"
+  done | awk -F'\t' '{ printf "%-8s %3s %5s %16s %18s %16s\n", $1, $2, $3, $4, $5, $6 }'
+fi
+
+if [ -s "$OUT/redis-plugin.jsonl" ]; then
+  echo
+  echo "== redis-plugin summary (medians of $RUNS runs; raw runs in $OUT/redis-plugin.jsonl)"
+  printf '%-14s %5s %9s %9s %9s %12s %14s %10s %4s\n' case runs p50_us p99_us max_us chunks/s redis_us/chunk other_cpu_s ok
+  for name in "${REDIS_PLUGIN_CASES[@]}"; do
+    jq -rs --arg name "$name" "
+      def med: $median;
+      map(select(.case == \$name)) | select(length > 0) |
+      [\$name, length,
+       (map((.latencyUs // .readUs).p50 // empty) | med),
+       (map((.latencyUs // .readUs).p99 // empty) | med),
+       (map((.latencyUs // .readUs).max // empty) | med),
+       (map(select(.scenario == \"throughput\") | .chunksPerSec) | med),
+       (map(.cpu.redisUsPerChunk // empty) | med),
+       (map(.cpu.otherSeconds // empty) | med),
+       (map(select(.ok)) | length)]
       | map(if . == null then \"-\" elif type == \"number\" then (. * 100 | round / 100 | tostring) else . end)
-      | @tsv" "$OUT/$name.jsonl"
-  done
-done | awk -F'\t' '{ printf "%-8s %3s %5s %12s %9s %9s %9s %12s %10s %12s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
-echo
-echo "targets: unpaced >= 150000 chunks/s; paced p99 < 5000 us; server <= 3 us/chunk; idle < 20480 B/connection; violations 0"
+      | @tsv" "$OUT/redis-plugin.jsonl"
+  done | awk -F'\t' '{ printf "%-14s %5s %9s %9s %9s %12s %14s %10s %4s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+  echo
+  echo "targets: latency* p99 < 1000 us; resume* p99 < 10000 us; throughput >= 100000 chunks/s (appended and received)"
+fi
