@@ -3,9 +3,11 @@
 # backend in memory) and streamgate-loadgen on this machine, 127.0.0.1 only;
 # and the Redis ones (section "Redis"): `redis` is the unpaced load against a
 # node whose four backends are one redis-server (etc/bench-redis.yaml),
-# `redis-plugin` runs streamgate-redis-bench (the plugin without a node).
+# `redis-plugin` runs streamgate-redis-bench (the plugin without a node);
+# and `kafka-plugin` (section "Kafka"): streamgate-kafka-bench against
+# streamgate-kafka-test-broker, librdkafka's in-process mock cluster.
 #
-#   bench/run.sh [unpaced|paced|idle|redis|redis-plugin|all]...   (default: all)
+#   bench/run.sh [unpaced|paced|idle|redis|redis-plugin|kafka-plugin|all]...   (default: all)
 #
 # Environment:
 #   RUNS=3              runs per scenario and io_threads value; the summary shows medians
@@ -18,7 +20,8 @@
 #
 # Every run starts a fresh node on a free port (and, for `redis`, a fresh
 # redis-server with --save "" --appendonly no on another), so runs do not
-# inherit each other's streams or memory. Each load generator run is bounded by `timeout`,
+# inherit each other's streams or memory; every kafka-plugin case gets a fresh
+# mock cluster. Each load generator run is bounded by `timeout`,
 # the node is stopped with SIGTERM (SIGKILL after 15 s). Needs jq.
 set -euo pipefail
 
@@ -32,17 +35,21 @@ OUT="${OUT:-$BUILD_DIR/bench-results/$(date +%Y%m%d-%H%M%S)}"
 NODE="$BUILD_DIR/streamgate"
 LOADGEN="$BUILD_DIR/streamgate-loadgen"
 REDIS_BENCH="$BUILD_DIR/streamgate-redis-bench"
+KAFKA_BENCH="$BUILD_DIR/streamgate-kafka-bench"
+KAFKA_BROKER="$BUILD_DIR/streamgate-kafka-test-broker"
 
 scenarios=("$@")
 [ ${#scenarios[@]} -eq 0 ] && scenarios=(all)
-if [ "${scenarios[0]}" = all ]; then scenarios=(unpaced paced idle redis redis-plugin); fi
+if [ "${scenarios[0]}" = all ]; then scenarios=(unpaced paced idle redis redis-plugin kafka-plugin); fi
 uses_redis=0
+uses_kafka=0
 for s in "${scenarios[@]}"; do
   case "$s" in
     unpaced | paced | idle) ;;
     redis | redis-plugin) uses_redis=1 ;;
+    kafka-plugin) uses_kafka=1 ;;
     *)
-      echo "unknown scenario '$s' (unpaced, paced, idle, redis, redis-plugin, all)" >&2
+      echo "unknown scenario '$s' (unpaced, paced, idle, redis, redis-plugin, kafka-plugin, all)" >&2
       exit 2
       ;;
   esac
@@ -59,6 +66,11 @@ targets=()
 if [ "$uses_redis" = 1 ]; then
   [ -e "$BUILD_DIR/plugins/libstreamgate_redis.so" ] || targets+=(streamgate_redis)
   [ -x "$REDIS_BENCH" ] || targets+=(streamgate-redis-bench)
+fi
+if [ "$uses_kafka" = 1 ]; then
+  [ -e "$BUILD_DIR/plugins/libstreamgate_kafka.so" ] || targets+=(streamgate_kafka)
+  [ -x "$KAFKA_BENCH" ] || targets+=(streamgate-kafka-bench)
+  [ -x "$KAFKA_BROKER" ] || targets+=(streamgate-kafka-test-broker)
 fi
 if [ ${#targets[@]} -gt 0 ]; then
   echo "== building (Release) in $BUILD_DIR: ${targets[*]}"
@@ -112,19 +124,49 @@ redis_calls() {
     awk -F'[:=,]' -v cmd="cmdstat_$1" '$1 == cmd { print $3; found = 1 } END { if (!found) print 0 }'
 }
 
+# terminate PID TENTHS: SIGTERM, then SIGKILL if it still runs after TENTHS tenths of a second.
+terminate() {
+  kill -TERM "$1" 2> /dev/null || true
+  for _ in $(seq "$2"); do
+    kill -0 "$1" 2> /dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$1" 2> /dev/null || true
+  wait "$1" 2> /dev/null || true
+}
+
 NODE_PID=""
 stop_node() {
   [ -n "$NODE_PID" ] || return 0
-  kill -TERM "$NODE_PID" 2> /dev/null || true
-  for _ in $(seq 150); do
-    kill -0 "$NODE_PID" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$NODE_PID" 2> /dev/null || true
-  wait "$NODE_PID" 2> /dev/null || true
+  terminate "$NODE_PID" 150
   NODE_PID=""
 }
-trap 'stop_node; stop_redis' EXIT
+
+KAFKA_PID=""
+stop_kafka() {
+  [ -n "$KAFKA_PID" ] || return 0
+  terminate "$KAFKA_PID" 50
+  KAFKA_PID=""
+}
+
+# start_kafka LOG PARTITIONS: a fresh mock cluster (3 brokers, topic
+# streamgate.bench); sets KAFKA_PID and KAFKA_BROKERS. Its stdin is
+# /dev/null: no fault commands, it serves until SIGTERM.
+start_kafka() {
+  local out="$1.stdout"
+  "$KAFKA_BROKER" --topic streamgate.bench --partitions "$2" < /dev/null > "$out" 2> "$1" &
+  KAFKA_PID=$!
+  for _ in $(seq 100); do
+    KAFKA_BROKERS="$(sed -n 's/^bootstrap.servers=//p' "$out")"
+    [ -n "$KAFKA_BROKERS" ] && return 0
+    kill -0 "$KAFKA_PID" 2> /dev/null || break
+    sleep 0.1
+  done
+  echo "streamgate-kafka-test-broker did not start; see $1" >&2
+  cat "$1" >&2
+  exit 1
+}
+trap 'stop_node; stop_redis; stop_kafka' EXIT
 
 # start_node IO_THREADS LOG [CONFIG]: a fresh node on a free port; sets NODE_PID and PORT.
 # With etc/bench-redis.yaml the node talks to the redis-server of start_redis.
@@ -228,10 +270,54 @@ run_redis_plugin() {
   done
 }
 
+# The kafka plugin on its own: each case of streamgate-kafka-bench once per
+# run, every invocation against a fresh mock cluster of its own (the replay
+# case then replays only its own records). The replay case's topic has 16
+# partitions: the mock keeps a bounded log per partition (a few MiB) and
+# drops the oldest records of a fuller one. One JSON line per case and run in
+# $OUT/kafka-plugin.jsonl.
+KAFKA_PLUGIN_CASES=(latency latency-fetch1 replay)
+kafka_plugin_args() {
+  case "$1" in
+    latency) echo --scenario latency --chunks 3000 --interval-us 1000 ;;
+    latency-fetch1) echo --scenario latency --chunks 3000 --interval-us 1000 --property fetch.wait.max.ms=1 ;;
+    replay) echo --scenario replay --streams 100 --stream-chunks 1000 --batch 50 --verify-streams 5 ;;
+  esac
+}
+
+run_kafka_plugin() {
+  local run=$1 name line rc partitions
+  for name in "${KAFKA_PLUGIN_CASES[@]}"; do
+    rc=0
+    partitions=4
+    [ "$name" = replay ] && partitions=16
+    start_kafka "$OUT/kafka-broker-$name-run$run.log" "$partitions"
+    # shellcheck disable=SC2046
+    line="$(timeout 150 "$KAFKA_BENCH" --brokers "$KAFKA_BROKERS" --plugin-dir "$BUILD_DIR/plugins" \
+      --timeout-seconds 120 $(kafka_plugin_args "$name") 2>> "$OUT/kafka-plugin-stderr.log")" || rc=$?
+    stop_kafka
+    if [ -z "$line" ]; then
+      echo "   kafka-plugin $name run $run: streamgate-kafka-bench failed (exit $rc)" >&2
+      continue
+    fi
+    line="$(jq -c --arg case "$name" --argjson run "$run" --argjson partitions "$partitions" \
+      '. + {case: $case, run: $run, partitions: $partitions}' <<< "$line")"
+    echo "$line" >> "$OUT/kafka-plugin.jsonl"
+    jq -r '"   \(.case) run \(.run): " + (if .scenario == "latency" then "p50 \(.latencyUs.p50) us, p99 \(.latencyUs.p99) us (append p50 \(.appendUs.p50) us, p99 \(.appendUs.p99) us)"
+      else "\(.replayedRecords) records replayed in \(.createSeconds) s create(): \(.recordsPerSec | floor) records/s, \(.badReads) bad reads" end)
+      + ", ok \(.ok)" + (if .error then " (\(.error))" elif .firstError then " (\(.firstError))" else "" end)' <<< "$line"
+  done
+}
+
 for name in "${scenarios[@]}"; do
   if [ "$name" = redis-plugin ]; then
     echo "== redis-plugin (${REDIS_PLUGIN_CASES[*]}), $RUNS runs"
     for run in $(seq "$RUNS"); do run_redis_plugin "$run"; done
+    continue
+  fi
+  if [ "$name" = kafka-plugin ]; then
+    echo "== kafka-plugin (${KAFKA_PLUGIN_CASES[*]}), $RUNS runs"
+    for run in $(seq "$RUNS"); do run_kafka_plugin "$run"; done
     continue
   fi
   for io in $IO_THREADS; do
@@ -243,13 +329,15 @@ done
 # Summary: medians per scenario and io_threads value, and the targets.
 median='sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end'
 node_runs=0
-for name in "${scenarios[@]}"; do [ "$name" != redis-plugin ] && [ -s "$OUT/$name.jsonl" ] && node_runs=1; done
+for name in "${scenarios[@]}"; do
+  case "$name" in redis-plugin | kafka-plugin) ;; *) [ -s "$OUT/$name.jsonl" ] && node_runs=1 ;; esac
+done
 if [ "$node_runs" = 1 ]; then
   echo
   echo "== summary (medians of $RUNS runs; raw runs in $OUT)"
   printf '%-8s %3s %5s %12s %9s %9s %9s %12s %10s %12s %6s\n' scenario io runs chunks/s p50_us p99_us max_us srv_us/chunk writes/ck B/idle_conn viol
   for name in "${scenarios[@]}"; do
-    [ "$name" = redis-plugin ] && continue
+    case "$name" in redis-plugin | kafka-plugin) continue ;; esac
     [ -s "$OUT/$name.jsonl" ] || continue
     for io in $IO_THREADS; do
       jq -rs --argjson io "$io" --arg name "$name" "
@@ -309,4 +397,29 @@ if [ -s "$OUT/redis-plugin.jsonl" ]; then
   done | awk -F'\t' '{ printf "%-14s %5s %9s %9s %9s %12s %14s %10s %4s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
   echo
   echo "targets: latency* p99 < 1000 us; resume* p99 < 10000 us; throughput >= 100000 chunks/s (appended and received)"
+fi
+
+if [ -s "$OUT/kafka-plugin.jsonl" ]; then
+  echo
+  echo "== kafka-plugin summary (medians of $RUNS runs, [min..max] in brackets; raw runs in $OUT/kafka-plugin.jsonl)"
+  echo "   librdkafka's mock cluster (3 brokers in one process, no disk): the plugin's and the client's costs plus loopback"
+  printf '%-15s %5s %24s %24s %24s %24s %4s\n' case runs p50_us p99_us append_p50_us append_p99_us ok
+  for name in latency latency-fetch1; do
+    jq -rs --arg name "$name" "
+      def med: $median;
+      def spread(f): (map(f // empty)) as \$v | if (\$v | length) == 0 then \"-\" else
+        \"\\(\$v | med | round) [\\(\$v | min | round)..\\(\$v | max | round)]\" end;
+      map(select(.case == \$name)) | select(length > 0) |
+      [\$name, length, spread(.latencyUs.p50), spread(.latencyUs.p99), spread(.appendUs.p50), spread(.appendUs.p99),
+       (map(select(.ok)) | length)] | map(tostring) | @tsv" "$OUT/kafka-plugin.jsonl"
+  done | awk -F'\t' '{ printf "%-15s %5s %24s %24s %24s %24s %4s\n", $1, $2, $3, $4, $5, $6, $7 }'
+  printf '%-15s %5s %24s %24s %24s %24s %4s\n' case runs records create_ms records/s write_chunks/s ok
+  jq -rs "
+    def med: $median;
+    def spread(f): (map(f // empty)) as \$v | if (\$v | length) == 0 then \"-\" else
+      \"\\(\$v | med | round) [\\(\$v | min | round)..\\(\$v | max | round)]\" end;
+    map(select(.case == \"replay\")) | select(length > 0) |
+    [\"replay\", length, spread(.replayedRecords), spread(.createSeconds * 1000), spread(.recordsPerSec),
+     spread(.writtenChunksPerSec), (map(select(.ok)) | length)] | map(tostring) | @tsv" "$OUT/kafka-plugin.jsonl" |
+    awk -F'\t' '{ printf "%-15s %5s %24s %24s %24s %24s %4s\n", $1, $2, $3, $4, $5, $6, $7 }'
 fi

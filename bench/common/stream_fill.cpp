@@ -14,13 +14,15 @@ void fillStream(StreamStore& store, const StreamId& stream, int total, int batch
     auto written = await<std::int64_t>(
         [&](Callback<std::int64_t> done) { store.append(request, std::move(done)); }, deadline);
     if (!written.result)
-      throw std::runtime_error("writing stream " + stream.sessionId + ": " + written.result.status().toString());
+      throw std::runtime_error("writing stream " + stream.sessionId + ": " +
+                               written.result.status().toString());
   }
 }
 
 std::string checkWholeStream(const StreamSlice& slice, int total, int chunkBytes) {
   if (slice.chunks.size() != static_cast<std::size_t>(total))
-    return "read returned " + std::to_string(slice.chunks.size()) + " of " + std::to_string(total) + " chunks";
+    return "read returned " + std::to_string(slice.chunks.size()) + " of " + std::to_string(total) +
+           " chunks";
   if (total == 0) return {};
   if (slice.nextIndex != total || slice.chunks.back().index != total - 1)
     return "read ended at index " + std::to_string(slice.chunks.back().index);

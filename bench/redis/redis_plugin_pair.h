@@ -28,7 +28,7 @@ class RedisPluginPair {
  public:
   // Throws std::runtime_error with the loader's or the plugin's message.
   explicit RedisPluginPair(const RedisPluginSettings& settings);
-  ~RedisPluginPair();  // the subscriber's objects first, then the publisher's, then the library
+  ~RedisPluginPair();  // the subscriber's objects first, then the publisher's (each holds the library)
 
   StreamStore& store() { return *store_; }
   MessageBus& subscriberBus() { return *subscriberBus_; }
@@ -36,7 +36,6 @@ class RedisPluginPair {
   bool reportsStorePublishes() const { return reportsStorePublishes_; }
 
  private:
-  std::shared_ptr<const PluginLibrary> library_;
   std::shared_ptr<Backend> publisher_;
   std::shared_ptr<Backend> subscriber_;  // null when the publisher's own bus is used
   std::shared_ptr<StreamStore> store_;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "background_load.h"
+#include "common/stream_fill.h"
 #include "scenarios.h"
 
 namespace streamgate::bench {
@@ -23,23 +24,13 @@ bool runResume(ScenarioRun& run, JsonObject& out) {
   const StreamId stream{run.idPrefix + "resume", "m"};
   StreamStore& store = run.plugin.store();
 
-  for (int first = 0; first < total; first += kWriteBatch) {
-    AppendRequest request{stream, first, {}, 1};
-    for (int i = first; i < std::min(total, first + kWriteBatch); ++i)
-      request.contents.push_back(chunkContent(i, options.chunkBytes));
-    auto written = await<std::int64_t>(
-        [&](Callback<std::int64_t> done) { store.append(request, std::move(done)); }, run.deadline);
-    if (!written.result)
-      throw std::runtime_error("writing the resume stream: " + written.result.status().toString());
-  }
+  fillStream(store, stream, total, kWriteBatch, options.chunkBytes, run.deadline);
 
   BackgroundLoad background(store, run.plugin.subscriberBus(), run.idPrefix + "bg", options.backgroundStreams,
                             options.backgroundRate, options.chunkBytes);
   background.start(run.deadline);
   if (options.backgroundStreams > 0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
-  const std::string firstContent = chunkContent(0, options.chunkBytes);
-  const std::string lastContent = chunkContent(total - 1, options.chunkBytes);
   LatencyHistogram readUs;
   std::int64_t bad = 0;
   std::string firstError;
@@ -60,12 +51,8 @@ bool runResume(ScenarioRun& run, JsonObject& out) {
       continue;
     }
     readUs.record(microsBetween(calledAt, answer.at));
-    const bool complete = slice->chunks.size() == static_cast<std::size_t>(total) &&
-                          slice->nextIndex == total && slice->chunks.front().content == firstContent &&
-                          slice->chunks.back().content == lastContent &&
-                          slice->chunks.back().index == total - 1;
-    if (!complete && bad++ == 0)
-      firstError = "read returned " + std::to_string(slice->chunks.size()) + " chunks";
+    if (const auto wrong = checkWholeStream(*slice, total, options.chunkBytes); !wrong.empty() && bad++ == 0)
+      firstError = wrong;
   }
   const auto end = SteadyClock::now();
   cpu.stop();

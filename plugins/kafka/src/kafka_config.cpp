@@ -52,7 +52,8 @@ std::string readBrokers(ConfigSection& section) {
       section.fail("brokers", address.error().message());
       return {};
     }
-    joined += (joined.empty() ? "" : ",") + address->toString();
+    if (!joined.empty()) joined += ',';
+    joined += address->toString();
   }
   if (joined.empty()) section.fail("brokers", "at least one host:port is required");
   return joined;
