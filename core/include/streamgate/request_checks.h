@@ -21,6 +21,10 @@ Status checkTtl(std::string_view what, std::chrono::milliseconds ttl);
 // "stream <session>/<message>": how every error names the stream involved.
 std::string describeStream(const StreamId& id);
 
+// MessageBus: kInvalidArgument for an empty channel (or, to subscribe, no handler).
+Status checkPublish(const std::string& channel);
+Status checkSubscribe(const std::string& channel, bool hasHandler);
+
 // kInvalidArgument for empty ids, a negative first index, an empty batch or
 // an index range that overflows.
 Status checkAppendRequest(const AppendRequest& request);

@@ -9,6 +9,17 @@ Status checkNotEmpty(std::string_view what, const std::string& value) {
   return Status::ok();
 }
 
+Status checkPublish(const std::string& channel) {
+  if (channel.empty()) return Status(Code::kInvalidArgument, "publish: empty channel");
+  return Status::ok();
+}
+
+Status checkSubscribe(const std::string& channel, bool hasHandler) {
+  if (channel.empty()) return Status(Code::kInvalidArgument, "subscribe: empty channel");
+  if (!hasHandler) return Status(Code::kInvalidArgument, "channel " + channel + ": no handler");
+  return Status::ok();
+}
+
 Status checkTtl(std::string_view what, std::chrono::milliseconds ttl) {
   if (ttl.count() <= 0) {
     return Status(Code::kInvalidArgument,

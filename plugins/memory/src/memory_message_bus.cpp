@@ -7,6 +7,7 @@
 
 #include "streamgate/channel_listeners.h"
 #include "streamgate/plugin.h"
+#include "streamgate/request_checks.h"
 
 namespace streamgate::memory {
 namespace {
@@ -65,7 +66,7 @@ MemoryMessageBus::~MemoryMessageBus() {
 
 void MemoryMessageBus::publish(const std::string& channel, std::string payload, StatusCallback done) {
   Status result = noThrow([&]() -> Status {
-    if (channel.empty()) return Status(Code::kInvalidArgument, "publish: empty channel");
+    if (Status bad = checkPublish(channel); !bad) return bad;
     auto listeners = core_->listeners->snapshot(channel);
     if (listeners.empty()) return Status::ok();
     {
@@ -83,8 +84,7 @@ std::shared_ptr<Subscription> MemoryMessageBus::subscribe(const std::string& cha
                                                           StatusCallback ready) {
   std::shared_ptr<Subscription> handle;
   Status result = noThrow([&]() -> Status {
-    if (channel.empty()) return Status(Code::kInvalidArgument, "subscribe: empty channel");
-    if (!handler) return Status(Code::kInvalidArgument, "channel " + channel + ": no handler");
+    if (Status bad = checkSubscribe(channel, static_cast<bool>(handler)); !bad) return bad;
     handle = core_->listeners->add(channel, std::move(handler)).handle;
     return Status::ok();
   });

@@ -1,6 +1,7 @@
 #include "redis_message_bus.h"
 
 #include "streamgate/plugin.h"
+#include "streamgate/request_checks.h"
 
 namespace streamgate::redis {
 
@@ -18,7 +19,7 @@ RedisMessageBus::RedisMessageBus(std::shared_ptr<RedisClient> client, std::share
 RedisMessageBus::~RedisMessageBus() = default;
 
 void RedisMessageBus::publish(const std::string& channel, std::string payload, StatusCallback done) {
-  if (channel.empty()) return done(Status(Code::kInvalidArgument, "publish: empty channel"));
+  if (Status bad = checkPublish(channel); !bad) return done(bad);
   client_->command(channel, {"PUBLISH", client_->keyPrefix() + channel, std::move(payload)},
                    [channel, done = std::move(done)](Expected<ReplyPtr> reply) {
                      done(reply ? Status::ok() : reply.error().withContext("channel " + channel));
@@ -27,9 +28,8 @@ void RedisMessageBus::publish(const std::string& channel, std::string payload, S
 
 std::shared_ptr<Subscription> RedisMessageBus::subscribe(const std::string& channel, MessageHandler handler,
                                                          StatusCallback ready) {
-  if (channel.empty() || !handler) {
-    ready(Status(Code::kInvalidArgument,
-                 channel.empty() ? "subscribe: empty channel" : "channel " + channel + ": no handler"));
+  if (Status bad = checkSubscribe(channel, static_cast<bool>(handler)); !bad) {
+    ready(bad);
     return std::make_shared<Subscription>();
   }
   auto added = listeners_->add(channel, std::move(handler));
