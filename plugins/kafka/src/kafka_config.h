@@ -3,7 +3,7 @@
 //
 //   brokers: 127.0.0.1:9092       bootstrap servers: "h:p,h:p" or a list
 //   topic: streamgate.events      the one topic of events and chunks; it must exist
-//   replay_from: 1h               how far back a starting node reads the topic
+//   replay_from: 70m              how far back a starting node reads the topic
 //   startup_timeout: 30s          metadata + replay; past it the node does not start
 //   produce_timeout: 10s          a record not acknowledged by then is an error
 //   retention:
@@ -28,7 +28,7 @@ namespace streamgate::kafka {
 struct KafkaConfig {
   std::string brokers = "127.0.0.1:9092";
   std::string topic = "streamgate.events";
-  std::chrono::milliseconds replayFrom = std::chrono::hours(1);
+  std::chrono::milliseconds replayFrom = std::chrono::minutes(70);  // stream_ttl + completed_ttl
   std::chrono::milliseconds startupTimeout = std::chrono::seconds(30);
   std::chrono::milliseconds produceTimeout = std::chrono::seconds(10);
   StreamLimits limits{100'000, 512ull << 20};
