@@ -3,64 +3,19 @@
 // nothing, so no broker is needed; librdkafka itself judges the properties.
 #include <gtest/gtest.h>
 
-#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "plugin_harness.h"
+#include "plugin_section_test.h"
 
 namespace streamgate {
 namespace {
 
-constexpr std::string_view kPath = "plugins.kafka";
-
-class KafkaConfigTest : public ::testing::Test {
+class KafkaConfigTest : public PluginSectionTest {
  protected:
-  static void SetUpTestSuite() {
-    auto library = testing::openPlugin("kafka");
-    ASSERT_TRUE(library.hasValue()) << library.status().toString();
-    library_ = new std::shared_ptr<const PluginLibrary>(*library);
-  }
-  static void TearDownTestSuite() {
-    delete library_;
-    library_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(library_, nullptr) << "the kafka plugin did not load"; }
-
-  static Status validate(const std::string& yaml) {
-    return (*library_)->validate(PluginConfig{yaml, std::string(kPath)});
-  }
-
-  static ::testing::AssertionResult accepted(const std::string& yaml) {
-    const Status status = validate(yaml);
-    if (status.isOk()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "refused: " << status.toString() << "\n--- config ---\n" << yaml;
-  }
-
-  // Refused as kInvalidArgument, the message starting with the key path
-  // ("plugins.kafka.topic: ...") and containing every one of `words`.
-  static ::testing::AssertionResult refusedAt(const std::string& yaml, const std::string& key,
-                                              std::initializer_list<std::string_view> words = {}) {
-    const Status status = validate(yaml);
-    if (status.isOk()) return ::testing::AssertionFailure() << "accepted:\n" << yaml;
-    const std::string prefix = std::string(kPath) + "." + key + ": ";
-    if (status.code() != Code::kInvalidArgument || status.message().rfind(prefix, 0) != 0) {
-      return ::testing::AssertionFailure() << "\"" << status.toString() << "\" does not start with \""
-                                           << prefix << "\" (config: " << yaml << ")";
-    }
-    for (const auto word : words) {
-      if (status.message().find(word) == std::string::npos) {
-        return ::testing::AssertionFailure() << "\"" << status.message() << "\" lacks \"" << word << "\"";
-      }
-    }
-    return ::testing::AssertionSuccess() << status.message();
-  }
-
-  static std::shared_ptr<const PluginLibrary>* library_;
+  KafkaConfigTest() : PluginSectionTest("kafka") {}
 };
-
-std::shared_ptr<const PluginLibrary>* KafkaConfigTest::library_ = nullptr;
 
 TEST_F(KafkaConfigTest, DefaultsAreAccepted) {
   EXPECT_TRUE(accepted(""));

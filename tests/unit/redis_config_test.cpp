@@ -4,15 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <future>
-#include <initializer_list>
 #include <memory>
 #include <string>
 
 #include "node_process.h"
-#include "plugin/plugin_library.h"
-#include "plugin/plugin_registry.h"
+#include "plugin_section_test.h"
 #include "test_logger.h"
 
 namespace streamgate {
@@ -20,55 +17,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::filesystem::path kPlugins = STREAMGATE_PLUGIN_DIR;
-constexpr std::string_view kPath = "plugins.redis";
-
-class RedisConfigTest : public ::testing::Test {
+class RedisConfigTest : public PluginSectionTest {
  protected:
-  static void SetUpTestSuite() {
-    auto library = PluginLibrary::open(kPlugins / PluginRegistry::fileName("redis"));
-    ASSERT_TRUE(library.hasValue()) << library.status().toString();
-    library_ = new std::shared_ptr<const PluginLibrary>(*library);
-  }
-  static void TearDownTestSuite() {
-    delete library_;
-    library_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(library_, nullptr) << "the redis plugin did not load"; }
-
-  static Status validate(const std::string& yaml) {
-    return (*library_)->validate(PluginConfig{yaml, std::string(kPath)});
-  }
-
-  static ::testing::AssertionResult accepted(const std::string& yaml) {
-    const Status status = validate(yaml);
-    if (status.isOk()) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "refused: " << status.toString() << "\n--- config ---\n" << yaml;
-  }
-
-  // Refused as kInvalidArgument, the message starting with the key path
-  // ("plugins.redis.url: ...") and containing every one of `words`.
-  static ::testing::AssertionResult refusedAt(const std::string& yaml, const std::string& key,
-                                              std::initializer_list<std::string_view> words = {}) {
-    const Status status = validate(yaml);
-    if (status.isOk()) return ::testing::AssertionFailure() << "accepted:\n" << yaml;
-    const std::string prefix = std::string(kPath) + "." + key + ": ";
-    if (status.code() != Code::kInvalidArgument || status.message().rfind(prefix, 0) != 0) {
-      return ::testing::AssertionFailure() << "\"" << status.toString() << "\" does not start with \""
-                                           << prefix << "\" (config: " << yaml << ")";
-    }
-    for (const auto word : words) {
-      if (status.message().find(word) == std::string::npos) {
-        return ::testing::AssertionFailure() << "\"" << status.message() << "\" lacks \"" << word << "\"";
-      }
-    }
-    return ::testing::AssertionSuccess() << status.message();
-  }
-
-  static std::shared_ptr<const PluginLibrary>* library_;
+  RedisConfigTest() : PluginSectionTest("redis") {}
 };
-
-std::shared_ptr<const PluginLibrary>* RedisConfigTest::library_ = nullptr;
 
 TEST_F(RedisConfigTest, DefaultsAreAccepted) {
   EXPECT_TRUE(accepted("{}"));
@@ -231,7 +183,7 @@ TEST_F(RedisConfigTest, RedisDownFailsFastAndOpensTheCircuit) {
                            "connect_timeout: 200ms\n"
                            "circuit_breaker: {failures: 2, retry_initial: 1s, retry_max: 1s}\n";
   const PluginContext context{"test-node", steadyClock(), std::make_shared<testing::TestLogger>()};
-  auto backend = (*library_)->create(context, PluginConfig{yaml, std::string(kPath)});
+  auto backend = library().create(context, section(yaml));
   ASSERT_TRUE(backend.hasValue()) << "the node must start without Redis: " << backend.status().toString();
   const auto store = (*backend)->streamStore();
   ASSERT_NE(store, nullptr);
