@@ -1,19 +1,10 @@
 #include "load_options.h"
 
-#include <charconv>
 #include <string_view>
 
+#include "common/command_line.h"
+
 namespace streamgate::bench {
-namespace {
-
-template <class T>
-bool number(std::string_view text, T& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
-}  // namespace
-
 std::string loadOptionsUsage() {
   return R"(usage: streamgate-loadgen [options]
   --host H               server address (default 127.0.0.1)
@@ -36,16 +27,10 @@ std::string loadOptionsUsage() {
 
 bool parseLoadOptions(int argc, char** argv, LoadOptions& options, std::string& error, bool& help) {
   help = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view name = argv[i];
-    const auto value = [&]() -> std::string_view {
-      if (i + 1 >= argc) return {};
-      return argv[++i];
-    };
-    const auto bad = [&](std::string_view why) {
-      error = std::string(name) + ": " + std::string(why);
-      return false;
-    };
+  CommandLine args(argc, argv);
+  while (args.next()) {
+    const std::string_view name = args.name();
+    const auto value = [&] { return args.value(); };
     bool ok = true;
     if (name == "--help" || name == "-h") {
       help = true;
@@ -64,29 +49,29 @@ bool parseLoadOptions(int argc, char** argv, LoadOptions& options, std::string& 
       options.runId = std::string(value());
       ok = !options.runId.empty();
     } else if (name == "--port") {
-      ok = number(value(), options.port) && options.port > 0;
+      ok = parseNumber(value(), options.port) && options.port > 0;
     } else if (name == "--connections") {
-      ok = number(value(), options.connections) && options.connections > 0;
+      ok = parseNumber(value(), options.connections) && options.connections > 0;
     } else if (name == "--threads") {
-      ok = number(value(), options.threads) && options.threads >= 1 && options.threads <= 8;
+      ok = parseNumber(value(), options.threads) && options.threads >= 1 && options.threads <= 8;
     } else if (name == "--ramp-per-sec") {
-      ok = number(value(), options.rampPerSec) && options.rampPerSec > 0;
+      ok = parseNumber(value(), options.rampPerSec) && options.rampPerSec > 0;
     } else if (name == "--chunks") {
-      ok = number(value(), options.chunks) && options.chunks >= 0;
+      ok = parseNumber(value(), options.chunks) && options.chunks >= 0;
     } else if (name == "--interval-ms") {
-      ok = number(value(), options.intervalMs) && options.intervalMs >= 0;
+      ok = parseNumber(value(), options.intervalMs) && options.intervalMs >= 0;
     } else if (name == "--chat-spread-ms") {
-      ok = number(value(), options.chatSpreadMs) && options.chatSpreadMs >= 0;
+      ok = parseNumber(value(), options.chatSpreadMs) && options.chatSpreadMs >= 0;
     } else if (name == "--hold-seconds") {
-      ok = number(value(), options.holdSeconds) && options.holdSeconds >= 0;
+      ok = parseNumber(value(), options.holdSeconds) && options.holdSeconds >= 0;
     } else if (name == "--timeout-seconds") {
-      ok = number(value(), options.timeoutSeconds) && options.timeoutSeconds > 0;
+      ok = parseNumber(value(), options.timeoutSeconds) && options.timeoutSeconds > 0;
     } else if (name == "--server-pid") {
-      ok = number(value(), options.serverPid) && options.serverPid > 0;
+      ok = parseNumber(value(), options.serverPid) && options.serverPid > 0;
     } else {
-      return bad("unknown option (see --help)");
+      return args.fail("unknown option (see --help)", error);
     }
-    if (!ok) return bad("missing or bad value");
+    if (!ok) return args.fail("missing or bad value", error);
   }
   if (options.chatSpreadMs < 0) options.chatSpreadMs = options.intervalMs;
   return true;

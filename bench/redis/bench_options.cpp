@@ -1,19 +1,10 @@
 #include "bench_options.h"
 
-#include <charconv>
 #include <string_view>
 
+#include "common/command_line.h"
+
 namespace streamgate::bench {
-namespace {
-
-template <class T>
-bool number(std::string_view text, T& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
-}  // namespace
-
 std::string_view scenarioName(RedisScenario scenario) {
   switch (scenario) {
     case RedisScenario::kLatency:
@@ -65,16 +56,10 @@ latency and resume, background load:
 bool parseRedisBenchOptions(int argc, char** argv, RedisBenchOptions& options, std::string& error,
                             bool& help) {
   help = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view name = argv[i];
-    const auto value = [&]() -> std::string_view {
-      if (i + 1 >= argc) return {};
-      return argv[++i];
-    };
-    const auto bad = [&](std::string_view why) {
-      error = std::string(name) + ": " + std::string(why);
-      return false;
-    };
+  CommandLine args(argc, argv);
+  while (args.next()) {
+    const std::string_view name = args.name();
+    const auto value = [&] { return args.value(); };
     bool ok = true;
     if (name == "--help" || name == "-h") {
       help = true;
@@ -106,40 +91,40 @@ bool parseRedisBenchOptions(int argc, char** argv, RedisBenchOptions& options, s
       options.redisServer = std::string(value());
       ok = !options.redisServer.empty();
     } else if (name == "--runs") {
-      ok = number(value(), options.runs) && options.runs > 0;
+      ok = parseNumber(value(), options.runs) && options.runs > 0;
     } else if (name == "--pool-size") {
-      ok = number(value(), options.poolSize) && options.poolSize > 0;
+      ok = parseNumber(value(), options.poolSize) && options.poolSize > 0;
     } else if (name == "--chunk-bytes") {
-      ok = number(value(), options.chunkBytes) && options.chunkBytes >= 8;
+      ok = parseNumber(value(), options.chunkBytes) && options.chunkBytes >= 8;
     } else if (name == "--chunks") {
-      ok = number(value(), options.chunks) && options.chunks > 0;
+      ok = parseNumber(value(), options.chunks) && options.chunks > 0;
     } else if (name == "--interval-us") {
-      ok = number(value(), options.intervalUs) && options.intervalUs >= 0;
+      ok = parseNumber(value(), options.intervalUs) && options.intervalUs >= 0;
     } else if (name == "--warmup") {
-      ok = number(value(), options.warmup) && options.warmup >= 0;
+      ok = parseNumber(value(), options.warmup) && options.warmup >= 0;
     } else if (name == "--resume-chunks") {
-      ok = number(value(), options.resumeChunks) && options.resumeChunks > 0;
+      ok = parseNumber(value(), options.resumeChunks) && options.resumeChunks > 0;
     } else if (name == "--reads") {
-      ok = number(value(), options.reads) && options.reads > 0;
+      ok = parseNumber(value(), options.reads) && options.reads > 0;
     } else if (name == "--streams") {
-      ok = number(value(), options.streams) && options.streams > 0;
+      ok = parseNumber(value(), options.streams) && options.streams > 0;
     } else if (name == "--stream-chunks") {
-      ok = number(value(), options.streamChunks) && options.streamChunks > 0;
+      ok = parseNumber(value(), options.streamChunks) && options.streamChunks > 0;
     } else if (name == "--batch") {
-      ok = number(value(), options.batch) && options.batch > 0;
+      ok = parseNumber(value(), options.batch) && options.batch > 0;
     } else if (name == "--producer-threads") {
-      ok = number(value(), options.producerThreads) && options.producerThreads >= 0 &&
+      ok = parseNumber(value(), options.producerThreads) && options.producerThreads >= 0 &&
            options.producerThreads <= 8;
     } else if (name == "--background-streams") {
-      ok = number(value(), options.backgroundStreams) && options.backgroundStreams >= 0;
+      ok = parseNumber(value(), options.backgroundStreams) && options.backgroundStreams >= 0;
     } else if (name == "--background-rate") {
-      ok = number(value(), options.backgroundRate) && options.backgroundRate >= 0;
+      ok = parseNumber(value(), options.backgroundRate) && options.backgroundRate >= 0;
     } else if (name == "--timeout-seconds") {
-      ok = number(value(), options.timeoutSeconds) && options.timeoutSeconds > 0;
+      ok = parseNumber(value(), options.timeoutSeconds) && options.timeoutSeconds > 0;
     } else {
-      return bad("unknown option (see --help)");
+      return args.fail("unknown option (see --help)", error);
     }
-    if (!ok) return bad("missing or bad value");
+    if (!ok) return args.fail("missing or bad value", error);
   }
   if (options.scenario == RedisScenario::kLatency && options.warmup >= options.chunks) {
     error = "--warmup must be below --chunks";
